@@ -1,0 +1,3 @@
+from klinikka.cli import main
+
+main()

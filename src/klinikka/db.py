@@ -1,0 +1,186 @@
+"""The database: engines, SQLite set-up, file checks and schema migrations.
+
+Nothing is created at import time. ``open_database(path_or_url)`` is what the CLI and the app
+call: it checks the file without writing to it, then makes the engine and migrates the schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from klinikka.errors import DatabaseFileError
+from klinikka.i18n import N_
+
+# Every revision in migrations/versions, oldest first; a test checks it against Alembic.
+SCHEMA_REVISIONS = ("0001",)
+HEAD_REVISION = SCHEMA_REVISIONS[-1]
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+# Execution option that makes a transaction take SQLite's write lock at BEGIN.
+WRITE = "klinikka_write"
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory databases and other dialects."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def database_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a path or URL."""
+    text = str(target)
+    if is_url(text):
+        return text
+    return f"sqlite:///{Path(text).expanduser()}"
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own handling defers it).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    # Writers take the lock at BEGIN, so two processes never deadlock upgrading a read lock.
+    if connection.get_execution_options().get(WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(target: str | Path) -> Engine:
+    """An engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and more."""
+    url = database_url(target)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
+    return engine
+
+
+def check_file(path: Path) -> str | None:
+    """Check a database file without changing it; return its schema revision.
+
+    None means the file is new or empty and needs the schema. Raises DatabaseFileError for a
+    file that is not a database, is damaged, is not klinikka's or is from a newer klinikka.
+    """
+    if path.is_dir():
+        raise DatabaseFileError(N_("{path} is a folder, not a database file."), path=str(path))
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise DatabaseFileError(
+            N_("Cannot read {path}: {reason}"), path=str(path), reason=error.strerror or ""
+        ) from error
+    if header != SQLITE_HEADER:
+        raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise DatabaseFileError(N_("Cannot open {path}."), path=str(path)) from error
+    try:
+        problems = connection.execute("PRAGMA quick_check(1)").fetchone()
+        if problems is None or problems[0] != "ok":
+            raise DatabaseFileError(N_("{path} is damaged."), path=str(path))
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not tables:
+            return None
+        if "alembic_version" not in tables or "clinic" not in tables:
+            raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseFileError(N_("{path} is damaged."), path=str(path)) from error
+    finally:
+        connection.close()
+    if row is None:
+        raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
+    revision = str(row[0])
+    if revision not in SCHEMA_REVISIONS:
+        raise DatabaseFileError(
+            N_("{path} was written by a newer klinikka; update klinikka to open it."),
+            path=str(path),
+        )
+    return revision
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        tables = set(engine.dialect.get_table_names(connection))
+        if "alembic_version" not in tables:
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def init_db(engine: Engine) -> None:
+    """Bring the schema to the newest revision (creating it on an empty database)."""
+    if current_revision(engine) == HEAD_REVISION:
+        return
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "head")
+
+
+def open_database(target: str | Path) -> Engine:
+    """Check, open and migrate the database at a path or URL; the one entry point for callers."""
+    url = database_url(target)
+    path = sqlite_path(url)
+    if path is not None:
+        check_file(path)
+        if not path.parent.exists():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseFileError(
+                    N_("Cannot create the folder {path}."), path=str(path.parent)
+                ) from error
+    engine = make_engine(url)
+    try:
+        init_db(engine)
+    except Exception as error:
+        engine.dispose()
+        if isinstance(error, DatabaseFileError):
+            raise
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(error, OperationalError):
+            raise DatabaseFileError(
+                N_("Cannot open {path}."), path=str(path or url)
+            ) from error
+        raise
+    return engine

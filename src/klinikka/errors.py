@@ -1,0 +1,62 @@
+"""Typed errors whose messages are translated when they are shown."""
+
+from __future__ import annotations
+
+from klinikka import i18n
+
+
+class KlinikkaError(Exception):
+    """An error the user caused or can fix; its message is a msgid with named fields."""
+
+    def __init__(self, message: str, **fields: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def translated(self, language: str | None = None) -> str:
+        """The message in ``language`` (the current language if None), fields filled in."""
+        if language is None:
+            template = i18n._(self.message)
+        else:
+            template = i18n.gettext_for(language, self.message)
+        translate = i18n._ if language is None else i18n.translations(language).gettext
+        fields = {
+            key: translate(value) if isinstance(value, i18n.Msg) else value
+            for key, value in self.fields.items()
+        }
+        return template.format(**fields)
+
+    def __str__(self) -> str:
+        return self.translated()
+
+
+class NotFoundError(KlinikkaError):
+    """Something named by id does not exist (or no longer does)."""
+
+
+class ValidationError(KlinikkaError):
+    """Input that breaks a rule: empty text, a bad date, a limit of a voting method."""
+
+
+class ConflictError(KlinikkaError):
+    """The action does not fit the current state (a closed round, a duplicate import)."""
+
+
+class BallotExistsError(ConflictError):
+    """The voter already has a ballot in the round; replacing it must be asked for."""
+
+    def __init__(self, message: str, *, ballot_id: int, **fields: object) -> None:
+        super().__init__(message, **fields)
+        self.ballot_id = ballot_id
+
+
+class DatabaseFileError(KlinikkaError):
+    """The database file cannot be used: not a database, damaged, or from a newer klinikka."""
+
+
+class ImportFormatError(KlinikkaError):
+    """A file to import is not in the expected format."""
+
+
+class ExportError(KlinikkaError):
+    """An export could not be written."""

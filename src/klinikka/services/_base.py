@@ -1,0 +1,241 @@
+"""What every service shares: one transaction per action, the activity log and undo capture.
+
+An action runs in ``action(engine, ...)``: a session in a write transaction that records, as it
+flushes, every row it inserts, changes or deletes. The activity row written at the end keeps
+that record, so ``undo`` can put each row back as it was, after checking nobody changed it since.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event, inspect
+from sqlmodel import Session, SQLModel
+
+from klinikka.db import WRITE
+from klinikka.errors import NotFoundError, ValidationError
+from klinikka.i18n import N_
+from klinikka.models import Activity, Clinic, utcnow
+from klinikka.text import strip_controls
+
+Row = TypeVar("Row", bound=SQLModel)
+
+# Who did it: one id per klinikka process, so each of two people can undo their own actions.
+_actor = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+MAX_TITLE = 200
+MAX_NAME = 200
+MAX_TEXT = 20_000
+
+
+def actor() -> str:
+    return _actor
+
+
+def set_actor(name: str) -> None:
+    """Name this process in the activity log (the app sets it once at start)."""
+    global _actor
+    _actor = name
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading; objects stay usable after it closes."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session in one write transaction, committed on success and rolled back on error."""
+    with (
+        Session(engine.execution_options(**{WRITE: True}), expire_on_commit=False) as session,
+        session.begin(),
+    ):
+        yield session
+
+
+def encode_value(value: Any) -> Any:
+    """A column value as JSON (datetimes tagged so they come back as datetimes)."""
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$dt" in value:
+            return datetime.fromisoformat(value["$dt"])
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+    return value
+
+
+class ChangeRecorder:
+    """Collects the row changes a session flushes, in order, as undo data."""
+
+    def __init__(self, session: Session) -> None:
+        self.changes: list[dict[str, Any]] = []
+        event.listen(session, "after_flush", self._after_flush)
+
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        # In after_flush the new/dirty/deleted sets and attribute histories are still pre-flush.
+        for obj in session.new:
+            state = inspect(obj)
+            self.changes.append(
+                {"op": "insert", "table": state.mapper.local_table.name, "pk": _pk(state)}
+            )
+        for obj in session.dirty:
+            state = inspect(obj)
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            for attr in state.mapper.column_attrs:
+                history = state.attrs[attr.key].history
+                if not history.has_changes():
+                    continue
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if old == new:
+                    continue
+                before[attr.key] = encode_value(old)
+                after[attr.key] = encode_value(new)
+            if before:
+                self.changes.append(
+                    {
+                        "op": "update",
+                        "table": state.mapper.local_table.name,
+                        "pk": _pk(state),
+                        "before": before,
+                        "after": after,
+                    }
+                )
+        for obj in session.deleted:
+            state = inspect(obj)
+            row = {
+                attr.key: encode_value(state.attrs[attr.key].loaded_value)
+                for attr in state.mapper.column_attrs
+            }
+            self.changes.append(
+                {"op": "delete", "table": state.mapper.local_table.name, "row": row}
+            )
+
+
+def _pk(state: Any) -> dict[str, Any]:
+    return {
+        column.key: encode_value(getattr(state.object, column.key))
+        for column in state.mapper.primary_key
+    }
+
+
+class Action:
+    """The running action: its session, and what the activity log will say about it."""
+
+    def __init__(
+        self, session: Session, recorder: ChangeRecorder | None, clinic_id: int | None
+    ) -> None:
+        self.session = session
+        # The clinic the log entry belongs to; an action that creates one sets it.
+        self.clinic_id = clinic_id
+        self.recorder = recorder
+        self.fields: dict[str, object] = {}
+
+
+@contextmanager
+def action(
+    engine: Engine,
+    clinic_id: int | None,
+    code: str,
+    message: str | tuple[str, str],
+    *,
+    undoable: bool = True,
+    **fields: object,
+) -> Iterator[Action]:
+    """Run one user action in one transaction and log it (with undo data if ``undoable``).
+
+    ``message`` is a msgid with ``{name}`` fields, translated when the log is shown (a pair
+    from ``NP_`` picks its plural form by the ``count`` field); the body
+    may add fields through ``act.fields`` once it knows them (a new row's id, say).
+    """
+    with write_session(engine) as session:
+        recorder = ChangeRecorder(session) if undoable else None
+        act = Action(session, recorder, clinic_id)
+        act.fields.update(fields)
+        yield act
+        session.flush()
+        undo_data = json.dumps(recorder.changes, ensure_ascii=False) if recorder else ""
+        summary = summary_json(message, act.fields)
+        if act.clinic_id is not None:
+            clinic = session.get(Clinic, act.clinic_id)
+            if clinic is not None:
+                clinic.updated_at = utcnow()
+        # The activity row itself is not part of what an undo reverts.
+        if recorder is not None:
+            event.remove(session, "after_flush", recorder._after_flush)
+        session.add(
+            Activity(
+                clinic_id=act.clinic_id,
+                action=code,
+                summary=summary,
+                actor=_actor,
+                undo_data=undo_data,
+            )
+        )
+
+
+def summary_json(message: str | tuple[str, str], fields: dict[str, object]) -> str:
+    """How the activity log stores a sentence: its msgid(s) and fields, to translate later."""
+    data: dict[str, object] = {"fields": {k: encode_value(v) for k, v in fields.items()}}
+    if isinstance(message, tuple):
+        data["message"], data["plural"] = message
+    else:
+        data["message"] = message
+    return json.dumps(data, ensure_ascii=False)
+
+
+def get_or_404(session: Session, model: type[Row], row_id: int, message: str) -> Row:
+    """A row by id (not one marked deleted), or NotFoundError with ``message`` and the id."""
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "deleted_at", None) is not None:
+        raise NotFoundError(message, id=row_id)
+    return row
+
+
+def get_clinic(session: Session, clinic_id: int) -> Clinic:
+    return get_or_404(session, Clinic, clinic_id, N_("There is no clinic with id {id}."))
+
+
+def clean_text(
+    value: str | None,
+    *,
+    field: str,
+    limit: int,
+    required: bool = True,
+    single_line: bool = True,
+) -> str:
+    """Trim user text, check it is there and not too long; ``field`` is a translated name."""
+    text = strip_controls(value or "", keep_newlines=not single_line).strip()
+    if single_line:
+        text = " ".join(text.split())
+    else:
+        # Trailing spaces go and runs of blank lines shrink to one; the words all stay.
+        lines = [line.rstrip() for line in text.split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    if required and not text:
+        raise ValidationError(N_("{field} cannot be empty."), field=field)
+    if len(text) > limit:
+        raise ValidationError(
+            N_("{field} is too long: at most {limit} characters."), field=field, limit=limit
+        )
+    return text

@@ -1,0 +1,146 @@
+"""The activity log and undo."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Engine, Table, and_, delete, insert, update
+from sqlalchemy import select as core_select
+from sqlmodel import SQLModel, col, select
+
+from klinikka import i18n
+from klinikka.errors import ConflictError
+from klinikka.i18n import N_
+from klinikka.models import Activity, ActivityView, utcnow
+from klinikka.services._base import (
+    actor,
+    decode_value,
+    encode_value,
+    read_session,
+    summary_json,
+    write_session,
+)
+
+
+def describe(summary: str, language: str | None = None) -> str:
+    """The activity log's stored summary as a sentence in the given (or current) language."""
+    try:
+        data = json.loads(summary)
+        message = str(data["message"])
+        fields = {
+            key: describe(value["$summary"], language)
+            if isinstance(value, dict) and "$summary" in value
+            else decode_value(value)
+            for key, value in data.get("fields", {}).items()
+        }
+    except (ValueError, KeyError, TypeError):
+        return summary
+    catalog = i18n.translations(language or i18n.current_language())
+    if "plural" in data:
+        template = catalog.ngettext(message, str(data["plural"]), int(fields.get("count", 1)))
+    else:
+        template = catalog.gettext(message)
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def list_activity(engine: Engine, clinic_id: int, limit: int = 200) -> list[ActivityView]:
+    """The newest entries of a clinic's activity log first."""
+    with read_session(engine) as session:
+        rows = session.exec(
+            select(Activity)
+            .where(Activity.clinic_id == clinic_id)
+            .order_by(col(Activity.id).desc())
+            .limit(limit)
+        ).all()
+        return [
+            ActivityView(
+                id=row.id or 0,
+                at=row.at,
+                action=row.action,
+                summary=describe(row.summary),
+                undoable=bool(row.undo_data) and row.undone_at is None,
+                undone=row.undone_at is not None,
+            )
+            for row in rows
+        ]
+
+
+def _table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+def _where(table: Table, values: dict[str, Any]) -> Any:
+    return and_(*(table.c[key] == decode_value(value) for key, value in values.items()))
+
+
+def _revert(connection: Any, change: dict[str, Any]) -> None:
+    table = _table(change["table"])
+    stale = ConflictError(N_("This can no longer be undone: it has been changed since."))
+    if change["op"] == "insert":
+        result = connection.execute(delete(table).where(_where(table, change["pk"])))
+        if result.rowcount != 1:
+            raise stale
+    elif change["op"] == "delete":
+        connection.execute(
+            insert(table).values({k: decode_value(v) for k, v in change["row"].items()})
+        )
+    else:
+        current = connection.execute(
+            core_select(*(table.c[key] for key in change["after"])).where(
+                _where(table, change["pk"])
+            )
+        ).first()
+        if current is None or [encode_value(v) for v in current] != list(
+            change["after"].values()
+        ):
+            raise stale
+        connection.execute(
+            update(table)
+            .where(_where(table, change["pk"]))
+            .values({k: decode_value(v) for k, v in change["before"].items()})
+        )
+
+
+def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None:
+    """Undo the latest undoable action in a clinic (this process's own, if ``own_only``).
+
+    Returns what was undone, as a sentence, or None when there is nothing to undo. Raises
+    ConflictError, changing nothing, when a row it would restore has been changed since.
+    """
+    with write_session(engine) as session:
+        query = select(Activity).where(
+            Activity.clinic_id == clinic_id,
+            Activity.undo_data != "",
+            col(Activity.undone_at).is_(None),
+        )
+        if own_only:
+            query = query.where(Activity.actor == actor())
+        found = session.exec(query.order_by(col(Activity.id).desc()).limit(1)).first()
+        if found is None:
+            return None
+        entry = found
+        connection = session.connection()
+        try:
+            for change in reversed(json.loads(entry.undo_data)):
+                _revert(connection, change)
+        except ConflictError:
+            raise
+        except Exception as error:  # an integrity error: a later change depends on this one
+            raise ConflictError(
+                N_("This can no longer be undone: it has been changed since.")
+            ) from error
+        entry.undone_at = utcnow()
+        what = describe(entry.summary)
+        session.add(
+            Activity(
+                clinic_id=clinic_id,
+                action="undo",
+                summary=summary_json(N_("Undone: {what}"), {"what": {"$summary": entry.summary}}),
+                actor=actor(),
+            )
+        )
+        return what

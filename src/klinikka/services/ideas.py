@@ -1,0 +1,381 @@
+"""Ideas: capture at typing speed, edit, delete, star, search, move between themes, merge."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from klinikka.errors import NotFoundError, ValidationError
+from klinikka.i18n import M_, N_, NP_
+from klinikka.models import (
+    Idea,
+    IdeaSource,
+    IdeaView,
+    Participant,
+    StakeholderGroup,
+    Theme,
+    utcnow,
+)
+from klinikka.services._base import (
+    MAX_NAME,
+    MAX_TEXT,
+    action,
+    clean_text,
+    get_clinic,
+    get_or_404,
+    read_session,
+)
+from klinikka.services.participants import (
+    find_group,
+    find_participant,
+    group_in_clinic,
+)
+
+_NO_IDEA = N_("There is no idea with id {id}.")
+_NO_THEME = N_("There is no theme with id {id}.")
+
+# "Name / group: text" — a short prefix before the first colon that is followed by a space.
+_ATTRIBUTION = re.compile(r"^(?P<prefix>[^:.!?\n]{1,60}):(?:\s+|$)(?P<text>.*)$", re.DOTALL)
+_MAX_PREFIX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What a captured line says: who said it, from which group, and the idea itself."""
+
+    text: str
+    author: str = ""
+    group: str = ""
+
+
+def parse_attribution(line: str) -> Attribution:
+    """Split ``Name / group: idea`` into its parts (see docs/capture.md).
+
+    ``Name: idea`` names the author, ``/ group: idea`` only the group, and a line that starts
+    with a colon is taken as it is, without the colon, so an idea may itself contain "x: y".
+    """
+    stripped = line.strip()
+    if stripped.startswith(":"):
+        return Attribution(text=stripped[1:].strip())
+    match = _ATTRIBUTION.match(stripped)
+    if not match:
+        return Attribution(text=stripped)
+    prefix = match.group("prefix")
+    if len(prefix.split()) > _MAX_PREFIX_WORDS:
+        return Attribution(text=stripped)
+    author, _, group = prefix.partition("/")
+    return Attribution(
+        text=match.group("text").strip(), author=" ".join(author.split()), group=" ".join(group.split())
+    )
+
+
+def _theme_in_clinic(session: Session, clinic_id: int, theme_id: int | None) -> int | None:
+    if theme_id is None:
+        return None
+    theme = session.get(Theme, theme_id)
+    if theme is None or theme.clinic_id != clinic_id or theme.deleted_at is not None:
+        raise NotFoundError(_NO_THEME, id=theme_id)
+    return theme_id
+
+
+def _idea_text(text: str) -> str:
+    return clean_text(text, field=M_("The idea"), limit=MAX_TEXT, single_line=False)
+
+
+def _attribute(
+    session: Session,
+    clinic_id: int,
+    author: str,
+    group_name: str,
+    group_id: int | None,
+) -> tuple[str, int | None, int | None]:
+    """Resolve an attribution to (author, participant id, group id).
+
+    A known name links the participant and, unless a group is given, their group; a new name
+    with a group becomes a participant of that group, so participants are counted by group.
+    """
+    author = clean_text(author, field=M_("Name"), limit=MAX_NAME, required=False)
+    if group_name:
+        group = find_group(session, clinic_id, group_name)
+        if group is None:
+            raise ValidationError(
+                N_("There is no stakeholder group called “{name}”."), name=group_name
+            )
+        group_id = group.id
+    else:
+        group_id = group_in_clinic(session, clinic_id, group_id)
+    participant_id: int | None = None
+    if author:
+        participant = find_participant(session, clinic_id, author)
+        if participant is None:
+            participant = Participant(clinic_id=clinic_id, name=author, group_id=group_id)
+            session.add(participant)
+            session.flush()
+        elif group_id is None:
+            group_id = participant.group_id
+        elif participant.group_id is None:
+            participant.group_id = group_id
+        participant_id = participant.id
+        author = participant.name
+    return author, participant_id, group_id
+
+
+def capture_idea(
+    engine: Engine,
+    clinic_id: int,
+    text: str,
+    *,
+    author: str = "",
+    group: str = "",
+    group_id: int | None = None,
+    theme_id: int | None = None,
+) -> IdeaView:
+    """Save one idea typed live; ``author`` and ``group`` (a name) attribute it."""
+    with action(engine, clinic_id, "idea.capture", N_("Captured an idea.")) as act:
+        session = act.session
+        get_clinic(session, clinic_id)
+        clean = _idea_text(text)
+        author, participant_id, group_id = _attribute(session, clinic_id, author, group, group_id)
+        idea = Idea(
+            clinic_id=clinic_id,
+            text=clean,
+            author=author,
+            participant_id=participant_id,
+            group_id=group_id,
+            theme_id=_theme_in_clinic(session, clinic_id, theme_id),
+            source=IdeaSource.LIVE,
+        )
+        session.add(idea)
+        session.flush()
+        return _view(session, idea)
+
+
+def capture_line(engine: Engine, clinic_id: int, line: str, *, theme_id: int | None = None) -> IdeaView:
+    """Save a line as typed in the capture input, attribution syntax and all."""
+    parsed = parse_attribution(line)
+    return capture_idea(
+        engine, clinic_id, parsed.text, author=parsed.author, group=parsed.group, theme_id=theme_id
+    )
+
+
+def _view(session: Session, idea: Idea, merged: Sequence[IdeaView] = ()) -> IdeaView:
+    theme = session.get(Theme, idea.theme_id) if idea.theme_id else None
+    group = session.get(StakeholderGroup, idea.group_id) if idea.group_id else None
+    return _make_view(idea, theme.name if theme else None, group.name if group else None, merged)
+
+
+def _make_view(
+    idea: Idea, theme_name: str | None, group_name: str | None, merged: Sequence[IdeaView] = ()
+) -> IdeaView:
+    return IdeaView.model_validate(
+        idea, update={"theme_name": theme_name, "group_name": group_name, "merged": list(merged)}
+    )
+
+
+def get_idea(engine: Engine, idea_id: int) -> IdeaView:
+    with read_session(engine) as session:
+        idea = get_or_404(session, Idea, idea_id, _NO_IDEA)
+        merged = session.exec(
+            select(Idea)
+            .where(Idea.merged_into_id == idea_id, col(Idea.deleted_at).is_(None))
+            .order_by(col(Idea.id))
+        ).all()
+        return _view(session, idea, [_view(session, child) for child in merged])
+
+
+def _live_ideas(session: Session, ids: Iterable[int]) -> list[Idea]:
+    ideas = []
+    for idea_id in ids:
+        ideas.append(get_or_404(session, Idea, idea_id, _NO_IDEA))
+    return ideas
+
+
+def _clinic_of_ideas(engine: Engine, ids: Sequence[int]) -> int:
+    if not ids:
+        raise ValidationError(N_("Choose at least one idea."))
+    with read_session(engine) as session:
+        ideas = _live_ideas(session, ids)
+    clinics = {idea.clinic_id for idea in ideas}
+    if len(clinics) != 1:
+        raise ValidationError(N_("The ideas must all be from the same clinic."))
+    return clinics.pop()
+
+
+def edit_idea(
+    engine: Engine,
+    idea_id: int,
+    *,
+    text: str | None = None,
+    author: str | None = None,
+    group: str | None = None,
+) -> IdeaView:
+    """Change an idea's text or attribution (undoable)."""
+    clinic_id = _clinic_of_ideas(engine, [idea_id])
+    with action(engine, clinic_id, "idea.edit", N_("Edited an idea.")) as act:
+        session = act.session
+        idea = get_or_404(session, Idea, idea_id, _NO_IDEA)
+        if text is not None:
+            idea.text = _idea_text(text)
+        if author is not None or group is not None:
+            idea.author, idea.participant_id, idea.group_id = _attribute(
+                session,
+                clinic_id,
+                idea.author if author is None else author,
+                group or "",
+                idea.group_id if group is None else None,
+            )
+        idea.updated_at = utcnow()
+        session.flush()
+        return _view(session, idea)
+
+
+def delete_ideas(engine: Engine, idea_ids: Sequence[int]) -> int:
+    """Delete one or many ideas (undoable); ideas merged into them go with them."""
+    clinic_id = _clinic_of_ideas(engine, idea_ids)
+    with action(
+        engine, clinic_id, "idea.delete", NP_("Deleted {count} idea.", "Deleted {count} ideas."), count=len(idea_ids)
+    ) as act:
+        now = utcnow()
+        for idea in _live_ideas(act.session, idea_ids):
+            idea.deleted_at = now
+        return len(idea_ids)
+
+
+def star_idea(engine: Engine, idea_id: int, starred: bool | None = None) -> IdeaView:
+    """Star or unstar an idea (toggle when ``starred`` is None)."""
+    clinic_id = _clinic_of_ideas(engine, [idea_id])
+    with action(engine, clinic_id, "idea.star", N_("Starred or unstarred an idea.")) as act:
+        idea = get_or_404(act.session, Idea, idea_id, _NO_IDEA)
+        idea.starred = (not idea.starred) if starred is None else starred
+        act.session.flush()
+        return _view(act.session, idea)
+
+
+def move_ideas(engine: Engine, idea_ids: Sequence[int], theme_id: int | None) -> int:
+    """Move ideas to a theme, or to no theme with None (undoable)."""
+    clinic_id = _clinic_of_ideas(engine, idea_ids)
+    with action(
+        engine, clinic_id, "idea.move", NP_("Moved {count} idea.", "Moved {count} ideas."), count=len(idea_ids)
+    ) as act:
+        target = _theme_in_clinic(act.session, clinic_id, theme_id)
+        for idea in _live_ideas(act.session, idea_ids):
+            idea.theme_id = target
+        return len(idea_ids)
+
+
+def merge_ideas(engine: Engine, target_id: int, source_ids: Sequence[int]) -> IdeaView:
+    """Merge duplicate ideas into one; every text and attribution is kept (undoable).
+
+    The merged ideas stay, each pointing at the idea it went into, and show under it.
+    Votes are given to themes, never to ideas, so a merge cannot count a vote twice.
+    """
+    sources = [idea_id for idea_id in dict.fromkeys(source_ids) if idea_id != target_id]
+    if not sources:
+        raise ValidationError(N_("Choose at least one other idea to merge."))
+    clinic_id = _clinic_of_ideas(engine, [target_id, *sources])
+    with action(
+        engine, clinic_id, "idea.merge", N_("Merged {count} ideas into one."),
+        count=len(sources) + 1,
+    ) as act:
+        session = act.session
+        target = get_or_404(session, Idea, target_id, _NO_IDEA)
+        if target.merged_into_id is not None:
+            target = get_or_404(session, Idea, target.merged_into_id, _NO_IDEA)
+        for source in _live_ideas(session, sources):
+            if source.id == target.id:
+                continue
+            # What was merged into the source moves with it, so the tree stays one level deep.
+            for child in session.exec(select(Idea).where(Idea.merged_into_id == source.id)).all():
+                child.merged_into_id = target.id
+            source.merged_into_id = target.id
+            target.starred = target.starred or source.starred
+        target.updated_at = utcnow()
+        session.flush()
+        assert target.id is not None
+        merged_id = target.id
+    return get_idea(engine, merged_id)
+
+
+def search_ideas(
+    engine: Engine,
+    clinic_id: int,
+    *,
+    text: str | None = None,
+    group_id: int | None = None,
+    theme_id: int | None = None,
+    unassigned: bool = False,
+    starred: bool | None = None,
+) -> list[IdeaView]:
+    """The clinic's ideas in the order they came, filtered; merged ideas come under theirs.
+
+    ``text`` matches, case-insensitively, an idea's text, author or a merged idea's text.
+    """
+    with read_session(engine) as session:
+        get_clinic(session, clinic_id)
+        query = (
+            select(Idea, Theme.name, StakeholderGroup.name)
+            .join(Theme, col(Idea.theme_id) == Theme.id, isouter=True)
+            .join(StakeholderGroup, col(Idea.group_id) == StakeholderGroup.id, isouter=True)
+            .where(Idea.clinic_id == clinic_id, col(Idea.deleted_at).is_(None))
+            .order_by(col(Idea.created_at), col(Idea.id))
+        )
+        if group_id is not None:
+            query = query.where(Idea.group_id == group_id)
+        if unassigned:
+            query = query.where(col(Idea.theme_id).is_(None))
+        elif theme_id is not None:
+            query = query.where(Idea.theme_id == theme_id)
+        rows = session.exec(query).all()
+        children: dict[int, list[IdeaView]] = {}
+        top: list[tuple[Idea, str | None, str | None]] = []
+        for idea, theme_name, group_name in rows:
+            if idea.merged_into_id is None:
+                top.append((idea, theme_name, group_name))
+            else:
+                children.setdefault(idea.merged_into_id, []).append(
+                    _make_view(idea, theme_name, group_name)
+                )
+        needle = " ".join(text.casefold().split()) if text else ""
+        views = []
+        for idea, theme_name, group_name in top:
+            merged = children.get(idea.id or 0, [])
+            if starred is not None and idea.starred != starred:
+                continue
+            if needle and not any(
+                needle in " ".join(value.casefold().split())
+                for value in (idea.text, idea.author, *(child.text for child in merged))
+            ):
+                continue
+            views.append(_make_view(idea, theme_name, group_name, merged))
+        return views
+
+
+def count_ideas_by_group(engine: Engine, clinic_id: int) -> list[tuple[int | None, str | None, int]]:
+    """Live counts: (group id, group name, ideas) for every group, and None for no group."""
+    with read_session(engine) as session:
+        get_clinic(session, clinic_id)
+        counts = dict(
+            session.exec(
+                select(Idea.group_id, func.count())
+                .where(
+                    Idea.clinic_id == clinic_id,
+                    col(Idea.deleted_at).is_(None),
+                    col(Idea.merged_into_id).is_(None),
+                )
+                .group_by(col(Idea.group_id))
+            ).all()
+        )
+        groups = session.exec(
+            select(StakeholderGroup)
+            .where(StakeholderGroup.clinic_id == clinic_id)
+            .order_by(col(StakeholderGroup.position), col(StakeholderGroup.id))
+        ).all()
+        result: list[tuple[int | None, str | None, int]] = [
+            (group.id, group.name, counts.get(group.id, 0)) for group in groups
+        ]
+        result.append((None, None, counts.get(None, 0)))
+        return result

@@ -1,0 +1,275 @@
+"""Participants and the clinic's stakeholder groups."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from klinikka.errors import ConflictError, NotFoundError, ValidationError
+from klinikka.i18n import M_, N_
+from klinikka.models import (
+    Ballot,
+    GroupView,
+    Idea,
+    Participant,
+    ParticipantView,
+    StakeholderGroup,
+)
+from klinikka.services._base import (
+    MAX_NAME,
+    action,
+    clean_text,
+    get_clinic,
+    get_or_404,
+    read_session,
+)
+
+_UNSET: object = object()
+_NO_GROUP = N_("There is no stakeholder group with id {id}.")
+_NO_PARTICIPANT = N_("There is no participant with id {id}.")
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case and spacing do not matter."""
+    return " ".join(name.casefold().split())
+
+
+# ---------------------------------------------------------------- groups
+
+
+def _group_view(group: StakeholderGroup) -> GroupView:
+    return GroupView.model_validate(group)
+
+
+def list_groups(engine: Engine, clinic_id: int) -> list[GroupView]:
+    """The clinic's stakeholder groups in their order."""
+    with read_session(engine) as session:
+        get_clinic(session, clinic_id)
+        return [_group_view(group) for group in _groups(session, clinic_id)]
+
+
+def _groups(session: Session, clinic_id: int) -> list[StakeholderGroup]:
+    return list(
+        session.exec(
+            select(StakeholderGroup)
+            .where(StakeholderGroup.clinic_id == clinic_id)
+            .order_by(col(StakeholderGroup.position), col(StakeholderGroup.id))
+        ).all()
+    )
+
+
+def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup | None:
+    """A group named by its name or code, or a unique start of either (case-insensitive)."""
+    key = name_key(text)
+    if not key:
+        return None
+    groups = _groups(session, clinic_id)
+    for group in groups:
+        if key in (name_key(group.name), (group.code or "").casefold()):
+            return group
+    starts = [group for group in groups if name_key(group.name).startswith(key)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _check_group_name(session: Session, clinic_id: int, name: str, own_id: int | None) -> str:
+    clean = clean_text(name, field=M_("Group name"), limit=MAX_NAME)
+    for group in _groups(session, clinic_id):
+        if group.id != own_id and name_key(group.name) == name_key(clean):
+            raise ConflictError(N_("There is already a group called “{name}”."), name=clean)
+    return clean
+
+
+def group_in_clinic(session: Session, clinic_id: int, group_id: int | None) -> int | None:
+    """Check that a group belongs to the clinic; None stays None."""
+    if group_id is None:
+        return None
+    group = session.get(StakeholderGroup, group_id)
+    if group is None or group.clinic_id != clinic_id:
+        raise NotFoundError(_NO_GROUP, id=group_id)
+    return group_id
+
+
+def add_group(engine: Engine, clinic_id: int, name: str) -> GroupView:
+    """Add a stakeholder group at the end of the clinic's list."""
+    with action(engine, clinic_id, "group.add", N_("Added the group “{name}”.")) as act:
+        get_clinic(act.session, clinic_id)
+        clean = _check_group_name(act.session, clinic_id, name, None)
+        act.fields["name"] = clean
+        last = act.session.exec(
+            select(func.max(StakeholderGroup.position)).where(
+                StakeholderGroup.clinic_id == clinic_id
+            )
+        ).one()
+        group = StakeholderGroup(
+            clinic_id=clinic_id, name=clean, position=(last if last is not None else -1) + 1
+        )
+        act.session.add(group)
+        act.session.flush()
+        return _group_view(group)
+
+
+def rename_group(engine: Engine, group_id: int, name: str) -> GroupView:
+    with read_session(engine) as session:
+        clinic_id = get_or_404(session, StakeholderGroup, group_id, _NO_GROUP).clinic_id
+    with action(engine, clinic_id, "group.rename", N_("Renamed a group to “{name}”.")) as act:
+        group = get_or_404(act.session, StakeholderGroup, group_id, _NO_GROUP)
+        group.name = _check_group_name(act.session, clinic_id, name, group_id)
+        act.fields["name"] = group.name
+        return _group_view(group)
+
+
+def move_group(engine: Engine, group_id: int, position: int) -> list[GroupView]:
+    """Put a group at a position (0 is first) in the clinic's list."""
+    with read_session(engine) as session:
+        clinic_id = get_or_404(session, StakeholderGroup, group_id, _NO_GROUP).clinic_id
+    with action(engine, clinic_id, "group.move", N_("Reordered the groups.")) as act:
+        groups = _groups(act.session, clinic_id)
+        moving = next(group for group in groups if group.id == group_id)
+        groups.remove(moving)
+        groups.insert(max(0, min(position, len(groups))), moving)
+        for index, group in enumerate(groups):
+            group.position = index
+        return [_group_view(group) for group in groups]
+
+
+def delete_group(engine: Engine, group_id: int) -> None:
+    """Delete a group; its participants, ideas and ballots keep no group (undoable)."""
+    with read_session(engine) as session:
+        clinic_id = get_or_404(session, StakeholderGroup, group_id, _NO_GROUP).clinic_id
+    with action(engine, clinic_id, "group.delete", N_("Deleted the group “{name}”.")) as act:
+        session = act.session
+        group = get_or_404(session, StakeholderGroup, group_id, _NO_GROUP)
+        act.fields["name"] = group.name
+        for model in (Participant, Idea):
+            for row in session.exec(select(model).where(model.group_id == group_id)).all():  # type: ignore[attr-defined]
+                row.group_id = None
+        for ballot in session.exec(select(Ballot).where(Ballot.group_id == group_id)).all():
+            ballot.group_id = None
+        session.flush()
+        session.delete(group)
+
+
+# ---------------------------------------------------------------- participants
+
+
+def _participant_view(participant: Participant, group: StakeholderGroup | None) -> ParticipantView:
+    return ParticipantView(
+        id=participant.id or 0,
+        name=participant.name,
+        organisation=participant.organisation,
+        group_id=participant.group_id,
+        group_name=group.name if group else None,
+    )
+
+
+def list_participants(engine: Engine, clinic_id: int) -> list[ParticipantView]:
+    """The clinic's participants by name."""
+    with read_session(engine) as session:
+        get_clinic(session, clinic_id)
+        rows = session.exec(
+            select(Participant, StakeholderGroup)
+            .join(StakeholderGroup, isouter=True)
+            .where(Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None))
+            .order_by(func.lower(Participant.name), col(Participant.id))
+        ).all()
+        return [_participant_view(participant, group) for participant, group in rows]
+
+
+def find_participant(session: Session, clinic_id: int, name: str) -> Participant | None:
+    """The participant with this name (case and spacing ignored), if there is one."""
+    key = name_key(name)
+    if not key:
+        return None
+    for participant in session.exec(
+        select(Participant).where(
+            Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None)
+        )
+    ).all():
+        if name_key(participant.name) == key:
+            return participant
+    return None
+
+
+def _check_participant_name(
+    session: Session, clinic_id: int, name: str, own_id: int | None
+) -> str:
+    clean = clean_text(name, field=M_("Name"), limit=MAX_NAME)
+    existing = find_participant(session, clinic_id, clean)
+    if existing is not None and existing.id != own_id:
+        raise ConflictError(
+            N_("A participant called “{name}” is already in this clinic."), name=clean
+        )
+    return clean
+
+
+def add_participant(
+    engine: Engine,
+    clinic_id: int,
+    name: str,
+    *,
+    organisation: str = "",
+    group_id: int | None = None,
+) -> ParticipantView:
+    """Add a participant (names are unique in a clinic, ignoring case)."""
+    with action(engine, clinic_id, "participant.add", N_("Added the participant {name}.")) as act:
+        session = act.session
+        get_clinic(session, clinic_id)
+        participant = Participant(
+            clinic_id=clinic_id,
+            name=_check_participant_name(session, clinic_id, name, None),
+            organisation=clean_text(
+                organisation, field=M_("Organisation"), limit=MAX_NAME, required=False
+            ),
+            group_id=group_in_clinic(session, clinic_id, group_id),
+        )
+        act.fields["name"] = participant.name
+        session.add(participant)
+        session.flush()
+        group = session.get(StakeholderGroup, participant.group_id) if participant.group_id else None
+        return _participant_view(participant, group)
+
+
+def update_participant(
+    engine: Engine,
+    participant_id: int,
+    *,
+    name: str | None = None,
+    organisation: str | None = None,
+    group_id: int | None | object = _UNSET,
+) -> ParticipantView:
+    """Change a participant's name, organisation or group; what is left out stays."""
+    with read_session(engine) as session:
+        clinic_id = get_or_404(session, Participant, participant_id, _NO_PARTICIPANT).clinic_id
+    with action(
+        engine, clinic_id, "participant.edit", N_("Edited the participant {name}.")
+    ) as act:
+        session = act.session
+        participant = get_or_404(session, Participant, participant_id, _NO_PARTICIPANT)
+        if name is not None:
+            participant.name = _check_participant_name(session, clinic_id, name, participant_id)
+        if organisation is not None:
+            participant.organisation = clean_text(
+                organisation, field=M_("Organisation"), limit=MAX_NAME, required=False
+            )
+        if group_id is not _UNSET:
+            if group_id is not None and not isinstance(group_id, int):
+                raise ValidationError(N_("There is no stakeholder group with id {id}."), id=group_id)
+            participant.group_id = group_in_clinic(session, clinic_id, group_id)
+        act.fields["name"] = participant.name
+        session.flush()
+        group = session.get(StakeholderGroup, participant.group_id) if participant.group_id else None
+        return _participant_view(participant, group)
+
+
+def delete_participant(engine: Engine, participant_id: int) -> None:
+    """Remove a participant; their ideas keep the author's name (undoable)."""
+    from klinikka.models import utcnow
+
+    with read_session(engine) as session:
+        clinic_id = get_or_404(session, Participant, participant_id, _NO_PARTICIPANT).clinic_id
+    with action(
+        engine, clinic_id, "participant.delete", N_("Removed the participant {name}.")
+    ) as act:
+        participant = get_or_404(act.session, Participant, participant_id, _NO_PARTICIPANT)
+        act.fields["name"] = participant.name
+        participant.deleted_at = utcnow()

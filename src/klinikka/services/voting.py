@@ -1,0 +1,705 @@
+"""Voting rounds: set up, open, close, ballots, results, runoffs and decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session, col, func, select
+
+from klinikka.errors import BallotExistsError, ConflictError, NotFoundError, ValidationError
+from klinikka.i18n import M_, N_
+from klinikka.models import (
+    Ballot,
+    BallotEntry,
+    BallotView,
+    RoundStatus,
+    RoundTheme,
+    RoundView,
+    StakeholderGroup,
+    Theme,
+    VotingMethod,
+    VotingRound,
+    utcnow,
+)
+from klinikka.services._base import (
+    MAX_NAME,
+    MAX_TEXT,
+    action,
+    clean_text,
+    get_clinic,
+    get_or_404,
+    read_session,
+)
+from klinikka.services.participants import (
+    find_group,
+    find_participant,
+    group_in_clinic,
+    name_key,
+)
+from klinikka.tally import (
+    DEFAULT_DOTS,
+    DEFAULT_POINTS,
+    Choices,
+    GroupResult,
+    Resolution,
+    RoundResult,
+    RoundRules,
+    build_result,
+    rank_scores,
+    validate_ballot,
+)
+
+_NO_ROUND = N_("There is no voting round with id {id}.")
+_NO_BALLOT = N_("There is no ballot with id {id}.")
+_UNSET: object = object()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _theme_ids(session: Session, round_id: int) -> list[int]:
+    return list(
+        session.exec(
+            select(RoundTheme.theme_id)
+            .where(RoundTheme.round_id == round_id)
+            .order_by(col(RoundTheme.position))
+        ).all()
+    )
+
+
+def _ballot_count(session: Session, round_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Ballot)
+        .where(Ballot.round_id == round_id, col(Ballot.deleted_at).is_(None))
+    ).one()
+
+
+def _round_view(session: Session, voting_round: VotingRound) -> RoundView:
+    assert voting_round.id is not None
+    return RoundView.model_validate(
+        voting_round,
+        update={
+            "theme_ids": _theme_ids(session, voting_round.id),
+            "ballot_count": _ballot_count(session, voting_round.id),
+        },
+    )
+
+
+def get_round(engine: Engine, round_id: int) -> RoundView:
+    with read_session(engine) as session:
+        return _round_view(session, get_or_404(session, VotingRound, round_id, _NO_ROUND))
+
+
+def list_rounds(engine: Engine, clinic_id: int) -> list[RoundView]:
+    """The clinic's rounds in order."""
+    with read_session(engine) as session:
+        get_clinic(session, clinic_id)
+        rounds = session.exec(
+            select(VotingRound)
+            .where(VotingRound.clinic_id == clinic_id)
+            .order_by(col(VotingRound.number))
+        ).all()
+        return [_round_view(session, voting_round) for voting_round in rounds]
+
+
+def find_round(engine: Engine, clinic_id: int, number: int | None = None) -> RoundView:
+    """A clinic's round by number, or its latest round."""
+    with read_session(engine) as session:
+        get_clinic(session, clinic_id)
+        query = select(VotingRound).where(VotingRound.clinic_id == clinic_id)
+        if number is None:
+            query = query.order_by(col(VotingRound.number).desc()).limit(1)
+        else:
+            query = query.where(VotingRound.number == number)
+        found = session.exec(query).first()
+        if found is None:
+            if number is None:
+                raise NotFoundError(N_("The clinic has no voting rounds yet."))
+            raise NotFoundError(N_("The clinic has no round {number}."), number=number)
+        return _round_view(session, found)
+
+
+def _rules(session: Session, voting_round: VotingRound) -> RoundRules:
+    assert voting_round.id is not None
+    theme_ids = _theme_ids(session, voting_round.id)
+    names = dict(
+        session.exec(select(Theme.id, Theme.name).where(col(Theme.id).in_(theme_ids))).all()
+    )
+    return RoundRules(
+        method=voting_round.method,
+        theme_ids=tuple(theme_ids),
+        dots_per_voter=voting_round.dots_per_voter,
+        cap_per_theme=voting_round.cap_per_theme,
+        points_budget=voting_round.points_budget,
+        theme_names=names,
+    )
+
+
+# ---------------------------------------------------------------- setting up
+
+
+def _check_settings(
+    method: VotingMethod,
+    dots_per_voter: int | None,
+    cap_per_theme: int | None,
+    points_budget: int | None,
+) -> tuple[int | None, int | None, int | None]:
+    for value, label in (
+        (dots_per_voter, M_("Dots per voter")),
+        (cap_per_theme, M_("Cap per theme")),
+        (points_budget, M_("Points per voter")),
+    ):
+        if value is not None and (not isinstance(value, int) or value < 1 or value > 1_000_000):
+            raise ValidationError(
+                N_("{field} must be a whole number from 1 to 1000000."), field=label
+            )
+    if method is VotingMethod.DOTS:
+        dots = dots_per_voter or DEFAULT_DOTS
+        if cap_per_theme is not None and cap_per_theme > dots:
+            cap_per_theme = dots
+        return dots, cap_per_theme, None
+    if method is VotingMethod.POINTS:
+        return None, cap_per_theme, points_budget or DEFAULT_POINTS
+    return None, None, None
+
+
+def _check_ballot_themes(session: Session, clinic_id: int, theme_ids: Sequence[int] | None) -> list[int]:
+    themes = session.exec(
+        select(Theme)
+        .where(Theme.clinic_id == clinic_id, col(Theme.deleted_at).is_(None))
+        .order_by(col(Theme.position), col(Theme.id))
+    ).all()
+    known = {theme.id for theme in themes}
+    chosen = [theme.id for theme in themes if theme.id is not None] if theme_ids is None else list(
+        dict.fromkeys(theme_ids)
+    )
+    for theme_id in chosen:
+        if theme_id not in known:
+            raise NotFoundError(N_("There is no theme with id {id}."), id=theme_id)
+    if len(chosen) < 2:
+        raise ValidationError(N_("A vote needs at least two themes on the ballot."))
+    return chosen
+
+
+def create_round(
+    engine: Engine,
+    clinic_id: int,
+    method: VotingMethod | str = VotingMethod.SINGLE,
+    *,
+    theme_ids: Sequence[int] | None = None,
+    title: str = "",
+    dots_per_voter: int | None = None,
+    cap_per_theme: int | None = None,
+    points_budget: int | None = None,
+    hide_results: bool = False,
+    runoff_of_id: int | None = None,
+) -> RoundView:
+    """Set up a round (a draft until opened); the ballot has every theme unless given some."""
+    try:
+        method = VotingMethod(method)
+    except ValueError:
+        raise ValidationError(
+            N_("Unknown voting method “{method}”: choose one of {choices}."),
+            method=str(method),
+            choices=", ".join(m.value for m in VotingMethod),
+        ) from None
+    dots, cap, budget = _check_settings(method, dots_per_voter, cap_per_theme, points_budget)
+    with action(engine, clinic_id, "round.create", N_("Set up voting round {number}.")) as act:
+        session = act.session
+        get_clinic(session, clinic_id)
+        chosen = _check_ballot_themes(session, clinic_id, theme_ids)
+        last = session.exec(
+            select(func.max(VotingRound.number)).where(VotingRound.clinic_id == clinic_id)
+        ).one()
+        voting_round = VotingRound(
+            clinic_id=clinic_id,
+            number=(last or 0) + 1,
+            title=clean_text(title, field=M_("Title"), limit=MAX_NAME, required=False),
+            method=method,
+            dots_per_voter=dots,
+            cap_per_theme=cap,
+            points_budget=budget,
+            hide_results=hide_results,
+            runoff_of_id=runoff_of_id,
+        )
+        session.add(voting_round)
+        session.flush()
+        assert voting_round.id is not None
+        for position, theme_id in enumerate(chosen):
+            session.add(RoundTheme(round_id=voting_round.id, theme_id=theme_id, position=position))
+        act.fields["number"] = voting_round.number
+        session.flush()
+        return _round_view(session, voting_round)
+
+
+def _clinic_of_round(engine: Engine, round_id: int) -> int:
+    with read_session(engine) as session:
+        return get_or_404(session, VotingRound, round_id, _NO_ROUND).clinic_id
+
+
+def update_round(
+    engine: Engine,
+    round_id: int,
+    *,
+    method: VotingMethod | str | None = None,
+    theme_ids: Sequence[int] | None = None,
+    title: str | None = None,
+    dots_per_voter: int | None | object = _UNSET,
+    cap_per_theme: int | None | object = _UNSET,
+    points_budget: int | None | object = _UNSET,
+    hide_results: bool | None = None,
+) -> RoundView:
+    """Change a round's settings; the method, limits and ballot only before any ballot."""
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(engine, clinic_id, "round.edit", N_("Changed the settings of round {number}.")) as act:
+        session = act.session
+        voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
+        act.fields["number"] = voting_round.number
+        rules_change = method is not None or theme_ids is not None or any(
+            value is not _UNSET for value in (dots_per_voter, cap_per_theme, points_budget)
+        )
+        if rules_change and _ballot_count(session, round_id) > 0:
+            raise ConflictError(
+                N_("Round {number} already has ballots: its method, limits and themes stay."),
+                number=voting_round.number,
+            )
+        if method is not None:
+            try:
+                voting_round.method = VotingMethod(method)
+            except ValueError:
+                raise ValidationError(
+                    N_("Unknown voting method “{method}”: choose one of {choices}."),
+                    method=str(method),
+                    choices=", ".join(m.value for m in VotingMethod),
+                ) from None
+        dots, cap, budget = _check_settings(
+            voting_round.method,
+            voting_round.dots_per_voter if dots_per_voter is _UNSET else dots_per_voter,  # type: ignore[arg-type]
+            voting_round.cap_per_theme if cap_per_theme is _UNSET else cap_per_theme,  # type: ignore[arg-type]
+            voting_round.points_budget if points_budget is _UNSET else points_budget,  # type: ignore[arg-type]
+        )
+        voting_round.dots_per_voter, voting_round.cap_per_theme, voting_round.points_budget = (
+            dots,
+            cap,
+            budget,
+        )
+        if title is not None:
+            voting_round.title = clean_text(title, field=M_("Title"), limit=MAX_NAME, required=False)
+        if hide_results is not None:
+            voting_round.hide_results = hide_results
+        if theme_ids is not None:
+            chosen = _check_ballot_themes(session, clinic_id, theme_ids)
+            for link in session.exec(select(RoundTheme).where(RoundTheme.round_id == round_id)).all():
+                session.delete(link)
+            session.flush()
+            for position, theme_id in enumerate(chosen):
+                session.add(RoundTheme(round_id=round_id, theme_id=theme_id, position=position))
+        session.flush()
+        return _round_view(session, voting_round)
+
+
+def open_round(engine: Engine, round_id: int) -> RoundView:
+    """Open a round for ballots (a closed one reopens)."""
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(engine, clinic_id, "round.open", N_("Opened voting round {number}.")) as act:
+        voting_round = get_or_404(act.session, VotingRound, round_id, _NO_ROUND)
+        act.fields["number"] = voting_round.number
+        if voting_round.status is RoundStatus.OPEN:
+            raise ConflictError(N_("Round {number} is already open."), number=voting_round.number)
+        voting_round.status = RoundStatus.OPEN
+        voting_round.opened_at = voting_round.opened_at or utcnow()
+        voting_round.closed_at = None
+        return _round_view(act.session, voting_round)
+
+
+def close_round(engine: Engine, round_id: int) -> RoundView:
+    """Close a round: no more ballots, the results are final (undoable; or reopen it)."""
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(engine, clinic_id, "round.close", N_("Closed voting round {number}.")) as act:
+        voting_round = get_or_404(act.session, VotingRound, round_id, _NO_ROUND)
+        act.fields["number"] = voting_round.number
+        if voting_round.status is not RoundStatus.OPEN:
+            raise ConflictError(N_("Round {number} is not open."), number=voting_round.number)
+        voting_round.status = RoundStatus.CLOSED
+        voting_round.closed_at = utcnow()
+        return _round_view(act.session, voting_round)
+
+
+def delete_round(engine: Engine, round_id: int) -> None:
+    """Delete a round that has no ballots (a mistaken set-up)."""
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(engine, clinic_id, "round.delete", N_("Deleted voting round {number}.")) as act:
+        session = act.session
+        voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
+        act.fields["number"] = voting_round.number
+        if _ballot_count(session, round_id) > 0:
+            raise ConflictError(
+                N_("Round {number} has ballots, so it cannot be deleted."),
+                number=voting_round.number,
+            )
+        for link in session.exec(select(RoundTheme).where(RoundTheme.round_id == round_id)).all():
+            session.delete(link)
+        session.flush()
+        session.delete(voting_round)
+
+
+# ---------------------------------------------------------------- ballots
+
+
+def _open_round(session: Session, round_id: int) -> VotingRound:
+    voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
+    if voting_round.status is RoundStatus.DRAFT:
+        raise ConflictError(
+            N_("Round {number} is not open yet: open it before entering ballots."),
+            number=voting_round.number,
+        )
+    if voting_round.status is RoundStatus.CLOSED:
+        raise ConflictError(
+            N_("Round {number} is closed: reopen it to enter ballots."),
+            number=voting_round.number,
+        )
+    return voting_round
+
+
+def _retire(session: Session, ballot: Ballot) -> None:
+    ballot.deleted_at = utcnow()
+    for entry in session.exec(select(BallotEntry).where(BallotEntry.ballot_id == ballot.id)).all():
+        entry.live = False
+
+
+def _ballot_view(session: Session, ballot: Ballot) -> BallotView:
+    entries = session.exec(
+        select(BallotEntry).where(BallotEntry.ballot_id == ballot.id)
+    ).all()
+    ranked = sorted((entry for entry in entries if entry.rank is not None), key=lambda e: e.rank or 0)
+    return BallotView(
+        id=ballot.id or 0,
+        round_id=ballot.round_id,
+        voter=ballot.voter,
+        participant_id=ballot.participant_id,
+        group_id=ballot.group_id,
+        respondents=ballot.respondents,
+        cast_at=ballot.cast_at,
+        values={entry.theme_id: entry.value for entry in entries},
+        ranking=[entry.theme_id for entry in ranked],
+    )
+
+
+def cast_ballot(
+    engine: Engine,
+    round_id: int,
+    voter: str,
+    choices: Choices,
+    *,
+    group: str = "",
+    group_id: int | None = None,
+    respondents: int | None = None,
+    replace: bool = False,
+) -> BallotView:
+    """Enter one voter's ballot (or, in an aggregate round, one block of poll counts).
+
+    A voter who already has a ballot raises BallotExistsError unless ``replace`` is true; the
+    replaced ballot is kept as deleted, so the replacement can be undone. A voter named like a
+    participant is linked to them and votes in their stakeholder group unless one is given.
+    """
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(
+        engine, clinic_id, "ballot.cast", N_("Entered the ballot of {voter} in round {number}.")
+    ) as act:
+        session = act.session
+        voting_round = _open_round(session, round_id)
+        act.fields["number"] = voting_round.number
+        aggregate = voting_round.method is VotingMethod.AGGREGATE
+        label = M_("Source") if aggregate else M_("Voter")
+        name = clean_text(voter, field=label, limit=MAX_NAME, required=not aggregate)
+        if aggregate and not name:
+            name = "poll"
+        act.fields["voter"] = name
+        values = validate_ballot(_rules(session, voting_round), choices)
+        if respondents is not None and (not isinstance(respondents, int) or respondents < 0):
+            raise ValidationError(N_("The number of respondents must be a whole number, zero or more."))
+        key = name_key(name)
+        existing = session.exec(
+            select(Ballot).where(
+                Ballot.round_id == round_id,
+                Ballot.voter_key == key,
+                col(Ballot.deleted_at).is_(None),
+            )
+        ).first()
+        if existing is not None:
+            if not replace:
+                raise BallotExistsError(
+                    N_("{voter} has already voted in round {number}."),
+                    ballot_id=existing.id or 0,
+                    voter=name,
+                    number=voting_round.number,
+                )
+            _retire(session, existing)
+            session.flush()
+        participant = None if aggregate else find_participant(session, clinic_id, name)
+        if group:
+            found_group = find_group(session, clinic_id, group)
+            if found_group is None:
+                raise ValidationError(
+                    N_("There is no stakeholder group called “{name}”."), name=group
+                )
+            group_id = found_group.id
+        else:
+            group_id = group_in_clinic(session, clinic_id, group_id)
+        if group_id is None and participant is not None:
+            group_id = participant.group_id
+        ballot = Ballot(
+            round_id=round_id,
+            voter=name,
+            voter_key=key,
+            participant_id=participant.id if participant else None,
+            group_id=group_id,
+            respondents=respondents if aggregate else None,
+        )
+        session.add(ballot)
+        session.flush()
+        assert ballot.id is not None
+        for value in values:
+            session.add(
+                BallotEntry(
+                    ballot_id=ballot.id,
+                    theme_id=value.theme_id,
+                    round_id=round_id,
+                    value=value.value,
+                    rank=value.rank,
+                )
+            )
+        session.flush()
+        return _ballot_view(session, ballot)
+
+
+def enter_counts(
+    engine: Engine,
+    round_id: int,
+    counts: Mapping[int, int],
+    *,
+    source: str = "",
+    group: str = "",
+    respondents: int | None = None,
+    replace: bool = False,
+) -> BallotView:
+    """Type in the counts of an external poll (Teams, Zoom, Forms) for an aggregate round."""
+    return cast_ballot(
+        engine, round_id, source, counts, group=group, respondents=respondents, replace=replace
+    )
+
+
+def delete_ballot(engine: Engine, ballot_id: int) -> None:
+    """Remove a ballot from its round (undoable); the round must be open."""
+    with read_session(engine) as session:
+        ballot = get_or_404(session, Ballot, ballot_id, _NO_BALLOT)
+        clinic_id = get_or_404(session, VotingRound, ballot.round_id, _NO_ROUND).clinic_id
+    with action(
+        engine, clinic_id, "ballot.delete", N_("Removed the ballot of {voter}.")
+    ) as act:
+        ballot = get_or_404(act.session, Ballot, ballot_id, _NO_BALLOT)
+        _open_round(act.session, ballot.round_id)
+        act.fields["voter"] = ballot.voter
+        _retire(act.session, ballot)
+
+
+def list_ballots(engine: Engine, round_id: int) -> list[BallotView]:
+    """The round's ballots in the order they were entered."""
+    with read_session(engine) as session:
+        get_or_404(session, VotingRound, round_id, _NO_ROUND)
+        ballots = session.exec(
+            select(Ballot)
+            .where(Ballot.round_id == round_id, col(Ballot.deleted_at).is_(None))
+            .order_by(col(Ballot.id))
+        ).all()
+        return [_ballot_view(session, ballot) for ballot in ballots]
+
+
+# ---------------------------------------------------------------- results
+
+_TOTALS = text(
+    "SELECT theme_id, SUM(value), COUNT(*) FROM ballot_entry"
+    " WHERE round_id = :round AND live = 1 GROUP BY theme_id"
+)
+_TOTALS_BY_GROUP = text(
+    "SELECT b.group_id, e.theme_id, SUM(e.value), COUNT(*) FROM ballot_entry AS e"
+    " JOIN ballot AS b ON b.id = e.ballot_id"
+    " WHERE e.round_id = :round AND e.live = 1 GROUP BY b.group_id, e.theme_id"
+)
+_BALLOTS_BY_GROUP = text(
+    "SELECT group_id, COUNT(*) FROM ballot WHERE round_id = :round AND deleted_at IS NULL"
+    " GROUP BY group_id"
+)
+
+
+def _resolution(session: Session, voting_round: VotingRound, depth: int = 0) -> Resolution:
+    runoff = session.exec(
+        select(VotingRound)
+        .where(
+            VotingRound.runoff_of_id == voting_round.id,
+            VotingRound.status == RoundStatus.CLOSED,
+        )
+        .order_by(col(VotingRound.number).desc())
+    ).first()
+    runoff_winner: int | None = None
+    if runoff is not None and depth < 20:
+        runoff_winner = _result(session, runoff, by_group=False, depth=depth + 1).winner
+    return Resolution(
+        decision_theme_id=voting_round.decision_theme_id,
+        decision_note=voting_round.decision_note,
+        runoff_number=runoff.number if runoff else None,
+        runoff_winner=runoff_winner,
+    )
+
+
+def _result(
+    session: Session, voting_round: VotingRound, *, by_group: bool, depth: int = 0
+) -> RoundResult:
+    assert voting_round.id is not None
+    round_id = voting_round.id
+    connection = session.connection()
+    rules = _rules(session, voting_round)
+    totals: dict[int, int] = {}
+    supporters: dict[int, int] = {}
+    for theme_id, total, count in connection.execute(_TOTALS, {"round": round_id}):
+        totals[theme_id] = int(total)
+        supporters[theme_id] = int(total) if rules.method is VotingMethod.AGGREGATE else int(count)
+    ballot_count = _ballot_count(session, round_id)
+    if rules.method is VotingMethod.AGGREGATE:
+        ballot_count = _respondents(session, round_id, totals)
+    groups: list[GroupResult] = []
+    if by_group:
+        groups = _by_group(session, rules, round_id)
+    return build_result(
+        round_id=round_id,
+        number=voting_round.number,
+        method=voting_round.method,
+        closed=voting_round.status is RoundStatus.CLOSED,
+        hidden=voting_round.hide_results and voting_round.status is not RoundStatus.CLOSED,
+        theme_order=rules.theme_ids,
+        names=rules.theme_names,
+        totals=totals,
+        supporters=supporters,
+        ballot_count=ballot_count,
+        resolution=_resolution(session, voting_round, depth),
+        by_group=groups,
+    )
+
+
+def _respondents(session: Session, round_id: int, totals: Mapping[int, int]) -> int:
+    """People who answered an external poll: as reported, else the sum of the counts."""
+    known = session.exec(
+        select(func.sum(Ballot.respondents)).where(
+            Ballot.round_id == round_id,
+            col(Ballot.deleted_at).is_(None),
+            col(Ballot.respondents).is_not(None),
+        )
+    ).one()
+    unknown = session.exec(
+        select(func.sum(BallotEntry.value))
+        .join(Ballot, col(Ballot.id) == BallotEntry.ballot_id)
+        .where(
+            BallotEntry.round_id == round_id,
+            col(BallotEntry.live).is_(True),
+            col(Ballot.respondents).is_(None),
+        )
+    ).one()
+    return int(known or 0) + int(unknown or 0)
+
+
+def _by_group(session: Session, rules: RoundRules, round_id: int) -> list[GroupResult]:
+    connection = session.connection()
+    totals: dict[int | None, dict[int, int]] = {}
+    supporters: dict[int | None, dict[int, int]] = {}
+    for group_id, theme_id, total, count in connection.execute(_TOTALS_BY_GROUP, {"round": round_id}):
+        totals.setdefault(group_id, {})[theme_id] = int(total)
+        supporters.setdefault(group_id, {})[theme_id] = (
+            int(total) if rules.method is VotingMethod.AGGREGATE else int(count)
+        )
+    ballots = dict(connection.execute(_BALLOTS_BY_GROUP, {"round": round_id}).all())
+    groups = session.exec(
+        select(StakeholderGroup)
+        .join(VotingRound, col(VotingRound.clinic_id) == StakeholderGroup.clinic_id)
+        .where(VotingRound.id == round_id)
+        .order_by(col(StakeholderGroup.position), col(StakeholderGroup.id))
+    ).all()
+    order: list[tuple[int | None, str | None]] = [(group.id, group.name) for group in groups]
+    order.append((None, None))
+    results = []
+    for group_id, group_name in order:
+        if group_id not in ballots and group_id not in totals:
+            continue
+        group_totals = totals.get(group_id, {})
+        count = int(ballots.get(group_id, 0))
+        if rules.method is VotingMethod.AGGREGATE:
+            count = sum(group_totals.values())
+        results.append(
+            GroupResult(
+                group_id=group_id,
+                group_name=group_name,
+                ballot_count=count,
+                scores=rank_scores(
+                    group_totals, supporters.get(group_id, {}), rules.theme_ids, rules.theme_names
+                ),
+            )
+        )
+    return results
+
+
+def tally_round(engine: Engine, round_id: int, *, by_group: bool = False) -> RoundResult:
+    """The results of a round, summed in SQL; ``hidden`` tells the UI to keep them covered."""
+    with read_session(engine) as session:
+        voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
+        return _result(session, voting_round, by_group=by_group)
+
+
+# ---------------------------------------------------------------- ties
+
+
+def start_runoff(engine: Engine, round_id: int) -> RoundView:
+    """Open a runoff among the tied leaders of a closed round, with the same method and limits."""
+    result = tally_round(engine, round_id)
+    voting_round = get_round(engine, round_id)
+    if not result.closed:
+        raise ConflictError(N_("Close round {number} before settling its tie."), number=voting_round.number)
+    if not result.tie or result.winner is not None:
+        raise ConflictError(N_("Round {number} has no tie to settle."), number=voting_round.number)
+    runoff = create_round(
+        engine,
+        voting_round.clinic_id,
+        voting_round.method,
+        theme_ids=result.leaders,
+        title=voting_round.title,
+        dots_per_voter=voting_round.dots_per_voter,
+        cap_per_theme=voting_round.cap_per_theme,
+        points_budget=voting_round.points_budget,
+        hide_results=voting_round.hide_results,
+        runoff_of_id=round_id,
+    )
+    return open_round(engine, runoff.id)
+
+
+def record_decision(engine: Engine, round_id: int, theme_id: int, note: str = "") -> RoundResult:
+    """Settle a tie by the facilitator's decision for one of the tied themes (undoable)."""
+    result = tally_round(engine, round_id)
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(
+        engine, clinic_id, "round.decide", N_("Recorded a decision on the tie of round {number}.")
+    ) as act:
+        voting_round = get_or_404(act.session, VotingRound, round_id, _NO_ROUND)
+        act.fields["number"] = voting_round.number
+        if not result.closed:
+            raise ConflictError(
+                N_("Close round {number} before settling its tie."), number=voting_round.number
+            )
+        if not result.tie:
+            raise ConflictError(N_("Round {number} has no tie to settle."), number=voting_round.number)
+        if theme_id not in result.leaders:
+            raise ValidationError(N_("The decision must be one of the tied themes."))
+        voting_round.decision_theme_id = theme_id
+        voting_round.decision_note = clean_text(
+            note, field=M_("Reason"), limit=MAX_TEXT, required=False, single_line=False
+        )
+    return tally_round(engine, round_id)

@@ -1,0 +1,31 @@
+"""User text as data: the one place that decides which characters may be kept or shown."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls but tab and newline, DEL, C1 controls (ESC, CSI and OSC starts among them),
+# and the bidirectional overrides and isolates that can make text display as something else.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]"
+)
+# An escape sequence is removed whole, so its payload does not stay behind as text.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL or ST
+    r"|\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC … ST
+    r"|[@-Z\\-_])"  # two-character sequences
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
+)
+
+
+def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
+    """The text without escape sequences and control characters (tabs become spaces)."""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL.sub("", text)
+    if not keep_newlines:
+        text = " ".join(text.split("\n"))
+    return unicodedata.normalize("NFC", text)
