@@ -1,0 +1,295 @@
+"""The command line (PRODUCT.md's contract). Heavy modules are imported inside the commands.
+
+Exit codes: 0 success, 1 a user error (one line on stderr, no traceback), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from klinikka import __version__, i18n
+from klinikka.i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+IMPORT_FORMATS = ("auto", "json", "padlet", "zoom", "teams", "text", "csv")
+EXPORT_FORMATS = ("md", "html", "csv", "json")
+
+
+def fail(message: str) -> NoReturn:
+    """Report a user error in one line and exit with 1."""
+    click.echo(f"klinikka: {message}", err=True)
+    sys.exit(1)
+
+
+def _open(ctx: click.Context) -> Engine:
+    from klinikka.db import open_database
+    from klinikka.paths import database_target
+
+    return open_database(database_target(ctx.obj.get("db")))
+
+
+def _language_from_argv(argv: list[str]) -> str | None:
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _print_result(result: Any, clinic_title: str) -> None:
+    from babel.numbers import format_percent
+
+    from klinikka.exports.markdown import METHOD_NAMES
+
+    language = i18n.current_language()
+    click.echo(
+        _("{title}: round {number} ({method}), {ballots} ballots").format(
+            title=clinic_title,
+            number=result.number,
+            method=_(METHOD_NAMES[result.method]),
+            ballots=result.ballot_count,
+        )
+    )
+    width = max((len(score.name) for score in result.scores), default=0)
+    for score in result.scores:
+        share = format_percent(score.share, format="#,##0.0 %", locale=language)
+        click.echo(f"{score.rank:>3}. {score.name:<{width}}  {score.score:>6}  {share:>7}")
+    if result.tie:
+        names = {score.theme_id: score.name for score in result.scores}
+        click.echo(_("Tie between: {themes}.").format(
+            themes=", ".join(names[theme] for theme in result.leaders)))
+    if not result.closed:
+        click.echo(_("The round is still open; the results are not final."))
+    elif result.winner is not None:
+        names = {score.theme_id: score.name for score in result.scores}
+        click.echo(_("Winner: {theme}").format(theme=names[result.winner]))
+    elif result.tie:
+        click.echo(_("The tie has not been resolved yet."))
+
+
+def build_cli() -> click.Group:
+    """The click command group, with help texts in the current language."""
+
+    @click.group(
+        invoke_without_command=True,
+        help=_("Run a live online clinic: capture ideas, group them into themes, vote, "
+               "and export the summary."),
+        context_settings={"help_option_names": ["--help", "-h"]},
+    )
+    @click.option("--db", metavar=_("PATH"), help=_("The database file (or KLINIKKA_DB)."))
+    @click.option(
+        "--lang",
+        type=click.Choice(i18n.LANGUAGES),
+        help=_("The language: fi, sv or en (or KLINIKKA_LANG; otherwise the locale)."),
+    )
+    @click.version_option(__version__, "--version", prog_name="klinikka",
+                          message="%(prog)s %(version)s", help=_("Show the version and exit."))
+    @click.pass_context
+    def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
+        ctx.ensure_object(dict)
+        ctx.obj["db"] = db
+        if ctx.invoked_subcommand is None:
+            click.echo(ctx.get_help())
+            click.echo()
+            click.echo(_("The terminal app is not part of this version yet; the commands above work."))
+
+    @cli.command("list", help=_("List the clinics, one a line."))
+    @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))
+    @click.option("--all", "include_archived", is_flag=True, help=_("Include archived clinics."))
+    @click.pass_context
+    def list_command(ctx: click.Context, as_json: bool, include_archived: bool) -> None:
+        from klinikka.services.clinics import list_clinics
+
+        clinics = list_clinics(_open(ctx), include_archived=include_archived)
+        if as_json:
+            import json
+
+            click.echo(json.dumps(
+                [clinic.model_dump(mode="json") for clinic in clinics], ensure_ascii=False, indent=2
+            ))
+            return
+        if not clinics:
+            click.echo(_("No clinics yet: create one with “klinikka new TITLE”."), err=True)
+            return
+        for clinic in clinics:
+            date = clinic.starts_at.date().isoformat() if clinic.starts_at else "-" * 10
+            status = _("archived") if clinic.status == "archived" else ""
+            counts = _("{ideas} ideas, {themes} themes, {rounds} rounds").format(
+                ideas=clinic.idea_count, themes=clinic.theme_count, rounds=clinic.round_count
+            )
+            line = f"{clinic.id}\t{date}\t{clinic.title}\t{counts}"
+            click.echo(f"{line}\t{status}" if status else line)
+
+    @cli.command("new", help=_("Create a clinic and print its id."))
+    @click.argument("title")
+    @click.option("--date", metavar="YYYY-MM-DD", help=_("The day of the clinic."))
+    @click.pass_context
+    def new_command(ctx: click.Context, title: str, date: str | None) -> None:
+        from klinikka.services.clinics import create_clinic, parse_when
+
+        starts_at = parse_when(date)
+        engine = _open(ctx)
+        clinic = create_clinic(engine, title, starts_at=starts_at, language=i18n.current_language())
+        click.echo(clinic.id)
+
+    @cli.command("import", help=_("Import ideas or whole clinics from a file."))
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--clinic", "clinic_id", type=int, metavar="ID",
+                  help=_("Add the ideas to this clinic instead of importing whole clinics."))
+    @click.option("--format", "file_format", type=click.Choice(IMPORT_FORMATS), default="auto",
+                  show_default=True, help=_("The file's format."))
+    @click.option("--dry-run", is_flag=True, help=_("Show what would be imported; change nothing."))
+    @click.pass_context
+    def import_command(
+        ctx: click.Context, file: Path, clinic_id: int | None, file_format: str, dry_run: bool
+    ) -> None:
+        from klinikka.importers.klinikka_json import MAX_FILE_BYTES, parse_document
+        from klinikka.services.transfer import import_document
+
+        try:
+            size = file.stat().st_size
+            if size > MAX_FILE_BYTES:
+                fail(_("The file is too large: at most {limit} MB.").format(
+                    limit=MAX_FILE_BYTES // 1024 // 1024))
+            data = file.read_bytes()
+        except FileNotFoundError:
+            fail(_("There is no file {path}.").format(path=file))
+        except OSError as error:
+            fail(_("Cannot read {path}: {reason}").format(path=file, reason=error.strerror or ""))
+        if file_format == "auto":
+            looks_like_json = file.suffix.lower() == ".json" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+            file_format = "json" if looks_like_json else ""
+            if not file_format:
+                fail(_("Cannot tell the format of {path}; choose one with --format.").format(path=file))
+        if file_format != "json":
+            fail(_("Importing from {format} is not supported in this version yet.").format(
+                format=file_format))
+        document = parse_document(data)
+        report = import_document(
+            _open(ctx), document, file_name=file.name, raw=data, clinic_id=clinic_id,
+            dry_run=dry_run,
+        )
+        prefix = _("Dry run, nothing was changed: ") if dry_run else ""
+        for new_id, title in report.clinics_added:
+            verb = _("would import") if dry_run else _("imported")
+            click.echo(f"{prefix}{verb} {new_id}\t{title}")
+        for old_id, title in report.clinics_skipped:
+            click.echo(_("Skipped “{title}”: it is already in the database (id {id}).").format(
+                title=title, id=old_id))
+        if clinic_id is not None:
+            click.echo(prefix + i18n.ngettext(
+                "{count} idea added, {skipped} already there.",
+                "{count} ideas added, {skipped} already there.",
+                report.ideas_added,
+            ).format(count=report.ideas_added, skipped=report.ideas_skipped))
+
+    @cli.command("export", help=_("Export a clinic's summary or its full data."))
+    @click.argument("clinic_id", type=int, metavar="ID")
+    @click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default="md",
+                  show_default=True, help=_("The format."))
+    @click.option("-o", "output", metavar=_("PATH|-"), default="-", show_default=True,
+                  help=_("Where to write; - is standard output."))
+    @click.option("--anonymize", is_flag=True, help=_("Leave out every name and organisation."))
+    @click.pass_context
+    def export_command(
+        ctx: click.Context, clinic_id: int, file_format: str, output: str, anonymize: bool
+    ) -> None:
+        if file_format not in ("md", "json"):
+            fail(_("Exporting to {format} is not supported in this version yet.").format(
+                format=file_format))
+        engine = _open(ctx)
+        if file_format == "json":
+            from klinikka.exports.json_export import render_json
+            from klinikka.services.summary import build_document
+
+            text = render_json(build_document(engine, clinic_id, anonymize=anonymize))
+        else:
+            from klinikka.exports.markdown import render_markdown
+            from klinikka.services.summary import build_report
+
+            report = build_report(engine, clinic_id, anonymize=anonymize)
+            text = render_markdown(report.clinic, report.results, i18n.current_language(),
+                                   anonymized=anonymize)
+        if output == "-":
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.flush()
+            return
+        from klinikka.files import write_atomically
+
+        write_atomically(Path(output), text.encode("utf-8"))
+        click.echo(_("Wrote {path}.").format(path=output), err=True)
+
+    @cli.command("tally", help=_("Show the results of a voting round (the latest by default)."))
+    @click.argument("clinic_id", type=int, metavar="ID")
+    @click.option("--round", "number", type=int, metavar="N", help=_("The round's number."))
+    @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))
+    @click.pass_context
+    def tally_command(ctx: click.Context, clinic_id: int, number: int | None, as_json: bool) -> None:
+        from klinikka.services.clinics import get_clinic_summary
+        from klinikka.services.voting import find_round, tally_round
+
+        engine = _open(ctx)
+        clinic = get_clinic_summary(engine, clinic_id)
+        voting_round = find_round(engine, clinic_id, number)
+        result = tally_round(engine, voting_round.id, by_group=True)
+        if result.hidden:
+            fail(_("The results of round {number} are hidden until it is closed.").format(
+                number=result.number))
+        if as_json:
+            import dataclasses
+            import json
+
+            click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+            return
+        _print_result(result, clinic.title)
+
+    return cli
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: run the command line and turn errors into exit codes."""
+    args = sys.argv[1:] if argv is None else argv
+    i18n.set_language(i18n.resolve_language(_language_from_argv(args)))
+    cli = build_cli()
+    from klinikka.errors import KlinikkaError
+
+    try:
+        cli.main(args=args, prog_name="klinikka", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo(_("Aborted."), err=True)
+        sys.exit(1)
+    except KlinikkaError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (klinikka export 1 | head): not an error of ours.
+        os._exit(0)
+    except Exception as error:  # the contract: one line, no traceback (KLINIKKA_DEBUG shows it)
+        if os.environ.get("KLINIKKA_DEBUG"):
+            raise
+        _report_unexpected(error)
+
+
+def _report_unexpected(error: Exception) -> NoReturn:
+    from sqlalchemy.exc import OperationalError
+
+    if isinstance(error, OperationalError) and "locked" in str(error):
+        fail(_("The database is busy in another klinikka; try again in a moment."))
+    fail(_("Unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"))
+
+

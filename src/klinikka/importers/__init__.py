@@ -1,0 +1,1 @@
+"""Importers: one module a format, each a pure function from bytes to a read model."""

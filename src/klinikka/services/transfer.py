@@ -1,0 +1,516 @@
+"""Whole clinics out of and into the database, as klinikka documents (docs/json-format.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from klinikka import __version__
+from klinikka.document import (
+    FORMAT_VERSION,
+    DocActivity,
+    DocBallot,
+    DocBallotEntry,
+    DocClinic,
+    DocDecision,
+    DocGroup,
+    DocIdea,
+    DocNote,
+    DocParticipant,
+    DocProvenance,
+    DocRound,
+    DocTheme,
+    Document,
+)
+from klinikka.i18n import N_, NP_
+from klinikka.models import (
+    Activity,
+    Ballot,
+    BallotEntry,
+    Clinic,
+    Idea,
+    IdeaSource,
+    ImportBatch,
+    Note,
+    Participant,
+    RoundTheme,
+    StakeholderGroup,
+    Theme,
+    VotingRound,
+    utcnow,
+)
+from klinikka.services._base import actor, get_clinic, read_session, summary_json, write_session
+from klinikka.services.participants import name_key
+
+# ---------------------------------------------------------------- export
+
+
+def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
+    clinic_id = clinic.id
+    groups = session.exec(
+        select(StakeholderGroup)
+        .where(StakeholderGroup.clinic_id == clinic_id)
+        .order_by(col(StakeholderGroup.position), col(StakeholderGroup.id))
+    ).all()
+    participants = session.exec(
+        select(Participant)
+        .where(Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None))
+        .order_by(col(Participant.id))
+    ).all()
+    live_participants = {participant.id for participant in participants}
+    themes = session.exec(
+        select(Theme)
+        .where(Theme.clinic_id == clinic_id, col(Theme.deleted_at).is_(None))
+        .order_by(col(Theme.position), col(Theme.id))
+    ).all()
+    theme_index = {theme.id: index for index, theme in enumerate(themes)}
+    ideas = session.exec(
+        select(Idea)
+        .where(Idea.clinic_id == clinic_id, col(Idea.deleted_at).is_(None))
+        .order_by(col(Idea.created_at), col(Idea.id))
+    ).all()
+    rounds = session.exec(
+        select(VotingRound)
+        .where(VotingRound.clinic_id == clinic_id)
+        .order_by(col(VotingRound.number))
+    ).all()
+    notes = session.exec(
+        select(Note)
+        .where(Note.clinic_id == clinic_id, col(Note.deleted_at).is_(None))
+        .order_by(col(Note.position), col(Note.id))
+    ).all()
+    activity = session.exec(
+        select(Activity).where(Activity.clinic_id == clinic_id).order_by(col(Activity.id))
+    ).all()
+
+    def person(participant_id: int | None) -> int | None:
+        return participant_id if participant_id in live_participants else None
+
+    return DocClinic(
+        id=clinic.id or 0,
+        uid=clinic.uid,
+        title=clinic.title,
+        starts_at=clinic.starts_at,
+        ends_at=clinic.ends_at,
+        goal=clinic.goal,
+        facilitator=clinic.facilitator,
+        note_taker=clinic.note_taker,
+        language=clinic.language,  # type: ignore[arg-type]
+        status=clinic.status,
+        created_at=clinic.created_at,
+        updated_at=clinic.updated_at,
+        imported_at=clinic.imported_at,
+        groups=[
+            DocGroup(id=g.id or 0, code=g.code, name=g.name, position=g.position) for g in groups
+        ],
+        participants=[
+            DocParticipant(
+                id=p.id or 0, name=p.name, organisation=p.organisation, group=p.group_id
+            )
+            for p in participants
+        ],
+        themes=[
+            DocTheme(id=t.id or 0, name=t.name, description=t.description, position=t.position)
+            for t in themes
+        ],
+        ideas=[
+            DocIdea(
+                id=i.id or 0,
+                uid=i.uid,
+                text=i.text,
+                theme=i.theme_id,
+                participant=person(i.participant_id),
+                author=i.author,
+                group=i.group_id,
+                starred=i.starred,
+                created_at=i.created_at,
+                updated_at=i.updated_at,
+                merged_into=i.merged_into_id,
+                provenance=DocProvenance(
+                    kind=i.source,
+                    format=i.source_format,
+                    file=i.source_file,
+                    original_author=i.original_author,
+                    original_time=i.original_time,
+                    imported_at=i.imported_at,
+                ),
+            )
+            for i in ideas
+        ],
+        rounds=[_round_part(session, r, person, theme_index) for r in rounds],
+        notes=[
+            DocNote(kind=n.kind, text=n.text, position=n.position, created_at=n.created_at)
+            for n in notes
+        ],
+        activity=[
+            DocActivity(at=a.at, action=a.action, summary=a.summary, actor=a.actor)
+            for a in activity
+        ],
+    )
+
+
+def _round_part(
+    session: Session,
+    voting_round: VotingRound,
+    person: object,
+    theme_index: dict[int | None, int],
+) -> DocRound:
+    assert callable(person)
+    links = session.exec(
+        select(RoundTheme)
+        .where(RoundTheme.round_id == voting_round.id)
+        .order_by(col(RoundTheme.position))
+    ).all()
+    ballots = session.exec(
+        select(Ballot)
+        .where(Ballot.round_id == voting_round.id, col(Ballot.deleted_at).is_(None))
+        .order_by(col(Ballot.id))
+    ).all()
+    entries: dict[int, list[BallotEntry]] = {}
+    for entry in session.exec(
+        select(BallotEntry).where(
+            BallotEntry.round_id == voting_round.id, col(BallotEntry.live).is_(True)
+        )
+    ).all():
+        entries.setdefault(entry.ballot_id, []).append(entry)
+    decision = (
+        DocDecision(theme=voting_round.decision_theme_id, note=voting_round.decision_note)
+        if voting_round.decision_theme_id is not None
+        else None
+    )
+    return DocRound(
+        id=voting_round.id or 0,
+        number=voting_round.number,
+        title=voting_round.title,
+        method=voting_round.method,
+        dots_per_voter=voting_round.dots_per_voter,
+        cap_per_theme=voting_round.cap_per_theme,
+        points_budget=voting_round.points_budget,
+        hide_results=voting_round.hide_results,
+        status=voting_round.status,
+        opened_at=voting_round.opened_at,
+        closed_at=voting_round.closed_at,
+        runoff_of=voting_round.runoff_of_id,
+        decision=decision,
+        themes=[link.theme_id for link in links],
+        ballots=[
+            DocBallot(
+                id=b.id or 0,
+                voter=b.voter,
+                participant=person(b.participant_id),
+                group=b.group_id,
+                respondents=b.respondents,
+                cast_at=b.cast_at,
+                entries=[
+                    DocBallotEntry(theme=e.theme_id, value=e.value, rank=e.rank)
+                    for e in sorted(
+                        entries.get(b.id or 0, []), key=lambda e: theme_index.get(e.theme_id, 0)
+                    )
+                ],
+            )
+            for b in ballots
+        ],
+    )
+
+
+def export_document(engine: Engine, clinic_ids: Sequence[int]) -> Document:
+    """The whole of the given clinics as one document."""
+    with read_session(engine) as session:
+        parts = [_clinic_part(session, get_clinic(session, cid)) for cid in clinic_ids]
+    return Document(
+        version=FORMAT_VERSION,
+        generator=f"klinikka {__version__}",
+        exported_at=utcnow(),
+        clinics=parts,
+    )
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or (for a dry run) would do."""
+
+    clinics_added: list[tuple[int, str]] = field(default_factory=list)
+    clinics_skipped: list[tuple[int, str]] = field(default_factory=list)
+    ideas_added: int = 0
+    ideas_skipped: int = 0
+    dry_run: bool = False
+
+
+def _insert_clinic(session: Session, part: DocClinic) -> int:
+    clinic = Clinic(
+        uid=part.uid,
+        title=part.title,
+        starts_at=part.starts_at,
+        ends_at=part.ends_at,
+        goal=part.goal,
+        facilitator=part.facilitator,
+        note_taker=part.note_taker,
+        language=part.language,
+        status=part.status,
+        created_at=part.created_at,
+        updated_at=part.updated_at,
+        imported_at=utcnow(),
+    )
+    session.add(clinic)
+    session.flush()
+    assert clinic.id is not None
+    cid = clinic.id
+    groups: dict[int | None, int | None] = {None: None}
+    for g in part.groups:
+        row = StakeholderGroup(clinic_id=cid, code=g.code, name=g.name, position=g.position)
+        session.add(row)
+        session.flush()
+        groups[g.id] = row.id
+    people: dict[int | None, int | None] = {None: None}
+    for p in part.participants:
+        person = Participant(
+            clinic_id=cid, name=p.name, organisation=p.organisation, group_id=groups[p.group]
+        )
+        session.add(person)
+        session.flush()
+        people[p.id] = person.id
+    themes: dict[int | None, int | None] = {None: None}
+    for t in part.themes:
+        theme = Theme(clinic_id=cid, name=t.name, description=t.description, position=t.position)
+        session.add(theme)
+        session.flush()
+        themes[t.id] = theme.id
+    ideas: dict[int | None, int | None] = {None: None}
+    rows: list[tuple[DocIdea, Idea]] = []
+    for i in part.ideas:
+        idea = Idea(
+            uid=i.uid,
+            clinic_id=cid,
+            text=i.text,
+            theme_id=themes[i.theme],
+            participant_id=people[i.participant],
+            author=i.author,
+            group_id=groups[i.group],
+            starred=i.starred,
+            created_at=i.created_at,
+            updated_at=i.updated_at,
+            source=i.provenance.kind,
+            source_format=i.provenance.format,
+            source_file=i.provenance.file,
+            original_author=i.provenance.original_author,
+            original_time=i.provenance.original_time,
+            imported_at=i.provenance.imported_at,
+        )
+        session.add(idea)
+        rows.append((i, idea))
+    session.flush()
+    for i, idea in rows:
+        ideas[i.id] = idea.id
+    for i, idea in rows:
+        idea.merged_into_id = ideas[i.merged_into]
+    rounds: dict[int | None, int | None] = {None: None}
+    for r in part.rounds:
+        voting_round = VotingRound(
+            clinic_id=cid,
+            number=r.number,
+            title=r.title,
+            method=r.method,
+            dots_per_voter=r.dots_per_voter,
+            cap_per_theme=r.cap_per_theme,
+            points_budget=r.points_budget,
+            hide_results=r.hide_results,
+            status=r.status,
+            opened_at=r.opened_at,
+            closed_at=r.closed_at,
+            decision_theme_id=themes[r.decision.theme] if r.decision else None,
+            decision_note=r.decision.note if r.decision else "",
+        )
+        session.add(voting_round)
+        session.flush()
+        assert voting_round.id is not None
+        rounds[r.id] = voting_round.id
+        for position, theme_id in enumerate(r.themes):
+            session.add(
+                RoundTheme(round_id=voting_round.id, theme_id=themes[theme_id], position=position)
+            )
+        for b in r.ballots:
+            ballot = Ballot(
+                round_id=voting_round.id,
+                voter=b.voter,
+                voter_key=name_key(b.voter),
+                participant_id=people[b.participant],
+                group_id=groups[b.group],
+                respondents=b.respondents,
+                cast_at=b.cast_at,
+            )
+            session.add(ballot)
+            session.flush()
+            assert ballot.id is not None
+            for e in b.entries:
+                themes_id = themes[e.theme]
+                assert themes_id is not None
+                session.add(
+                    BallotEntry(
+                        ballot_id=ballot.id,
+                        theme_id=themes_id,
+                        round_id=voting_round.id,
+                        value=e.value,
+                        rank=e.rank,
+                    )
+                )
+    session.flush()
+    for r in part.rounds:
+        if r.runoff_of is not None:
+            row = session.get(VotingRound, rounds[r.id])
+            assert row is not None
+            row.runoff_of_id = rounds[r.runoff_of]
+    for n in part.notes:
+        session.add(
+            Note(clinic_id=cid, kind=n.kind, text=n.text, position=n.position, created_at=n.created_at)
+        )
+    for a in part.activity:
+        session.add(Activity(clinic_id=cid, at=a.at, action=a.action, summary=a.summary, actor=a.actor))
+    return cid
+
+
+def _merge_ideas_into(
+    session: Session, clinic_id: int, document: Document, file_name: str, digest: str
+) -> tuple[int, int]:
+    """Add the document's ideas to an existing clinic, skipping those it already has."""
+    known = set(session.exec(select(Idea.uid).where(Idea.clinic_id == clinic_id)).all())
+    themes = {
+        name_key(theme.name): theme.id
+        for theme in session.exec(
+            select(Theme).where(Theme.clinic_id == clinic_id, col(Theme.deleted_at).is_(None))
+        ).all()
+    }
+    last_position = len(themes)
+    batch = ImportBatch(
+        clinic_id=clinic_id, source_format="json", file_name=file_name, file_sha256=digest
+    )
+    session.add(batch)
+    session.flush()
+    added = skipped = 0
+    now = utcnow()
+    for part in document.clinics:
+        theme_names = {theme.id: theme.name for theme in part.themes}
+        for idea in part.ideas:
+            if idea.uid in known or idea.merged_into is not None:
+                skipped += idea.uid in known
+                continue
+            theme_id = None
+            if idea.theme is not None:
+                key = name_key(theme_names[idea.theme])
+                if key not in themes:
+                    theme = Theme(clinic_id=clinic_id, name=theme_names[idea.theme], position=last_position)
+                    last_position += 1
+                    session.add(theme)
+                    session.flush()
+                    themes[key] = theme.id
+                theme_id = themes[key]
+            original = idea.provenance
+            session.add(
+                Idea(
+                    uid=idea.uid,
+                    clinic_id=clinic_id,
+                    text=idea.text,
+                    theme_id=theme_id,
+                    author=idea.author,
+                    starred=idea.starred,
+                    source=IdeaSource.IMPORT,
+                    source_format=original.format if original.kind is IdeaSource.IMPORT else "json",
+                    source_file=original.file if original.kind is IdeaSource.IMPORT else file_name,
+                    import_batch_id=batch.id,
+                    original_author=original.original_author or idea.author or None,
+                    original_time=original.original_time or idea.created_at,
+                    imported_at=now,
+                )
+            )
+            known.add(idea.uid)
+            added += 1
+    batch.idea_count = added
+    if added == 0:
+        session.delete(batch)
+    return added, skipped
+
+
+def import_document(
+    engine: Engine,
+    document: Document,
+    *,
+    file_name: str,
+    raw: bytes = b"",
+    clinic_id: int | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a document in one transaction: all of it, or nothing.
+
+    Without ``clinic_id`` each clinic comes in whole, unless a clinic with the same uid is
+    already here (then it is skipped). With ``clinic_id`` the ideas are added to that clinic,
+    skipping any it already has. ``dry_run`` reports what would happen and changes nothing.
+    """
+    report = ImportReport(dry_run=dry_run)
+    try:
+        _import(engine, document, file_name, raw, clinic_id, dry_run, report)
+    except _DryRunDone:
+        pass
+    return report
+
+
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run so that the transaction rolls back."""
+
+
+def _import(
+    engine: Engine,
+    document: Document,
+    file_name: str,
+    raw: bytes,
+    clinic_id: int | None,
+    dry_run: bool,
+    report: ImportReport,
+) -> None:
+    with write_session(engine) as session:
+        if clinic_id is not None:
+            target = get_clinic(session, clinic_id)
+            report.ideas_added, report.ideas_skipped = _merge_ideas_into(
+                session, clinic_id, document, file_name, hashlib.sha256(raw).hexdigest()
+            )
+            if report.ideas_added:
+                target.updated_at = utcnow()
+                session.add(
+                    Activity(
+                        clinic_id=clinic_id,
+                        action="import.ideas",
+                        summary=summary_json(
+                            NP_("Imported {count} idea from {file}.", "Imported {count} ideas from {file}."),
+                            {"count": report.ideas_added, "file": file_name},
+                        ),
+                        actor=actor(),
+                    )
+                )
+        else:
+            for part in document.clinics:
+                existing = session.exec(select(Clinic).where(Clinic.uid == part.uid)).first()
+                if existing is not None:
+                    report.clinics_skipped.append((existing.id or 0, existing.title))
+                    report.ideas_skipped += len(part.ideas)
+                    continue
+                new_id = _insert_clinic(session, part)
+                report.clinics_added.append((new_id, part.title))
+                report.ideas_added += len(part.ideas)
+                session.add(
+                    Activity(
+                        clinic_id=None,
+                        action="import.clinic",
+                        summary=summary_json(
+                            N_("Imported the clinic “{title}” from {file}."),
+                            {"title": part.title, "file": file_name},
+                        ),
+                        actor=actor(),
+                    )
+                )
+        if dry_run:
+            raise _DryRunDone
