@@ -259,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     """The console script: run the command line and turn errors into exit codes."""
     args = sys.argv[1:] if argv is None else argv
     i18n.set_language(i18n.resolve_language(_language_from_argv(args)))
+    from klinikka.click_messages import use_our_catalogs
+
+    use_our_catalogs()
     cli = build_cli()
     from klinikka.errors import KlinikkaError
 
