@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import UTC, datetime
-
 from typing import Any
 
 from pydantic import NaiveDatetime

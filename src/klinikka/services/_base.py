@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event, inspect
+from sqlalchemy import Engine, event, insert, inspect, update
 from sqlmodel import Session, SQLModel
 
 from klinikka.db import WRITE
@@ -27,6 +27,9 @@ from klinikka.models import Activity, Clinic, utcnow
 from klinikka.text import strip_controls
 
 Row = TypeVar("Row", bound=SQLModel)
+
+_CLINIC = Clinic.__table__  # type: ignore[attr-defined]
+_ACTIVITY = Activity.__table__  # type: ignore[attr-defined]
 
 # Who did it: one id per klinikka process, so each of two people can undo their own actions.
 _actor = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -151,6 +154,13 @@ class Action:
         self.recorder = recorder
         self.fields: dict[str, object] = {}
 
+    def inserted(self, table: str, **pk: object) -> None:
+        """Record a row inserted with Core (no flush sees it), so undo can delete it."""
+        if self.recorder is not None:
+            self.recorder.changes.append(
+                {"op": "insert", "table": table, "pk": {k: encode_value(v) for k, v in pk.items()}}
+            )
+
 
 @contextmanager
 def action(
@@ -174,22 +184,24 @@ def action(
         act.fields.update(fields)
         yield act
         session.flush()
-        undo_data = json.dumps(recorder.changes, ensure_ascii=False) if recorder else ""
-        summary = summary_json(message, act.fields)
-        if act.clinic_id is not None:
-            clinic = session.get(Clinic, act.clinic_id)
-            if clinic is not None:
-                clinic.updated_at = utcnow()
-        # The activity row itself is not part of what an undo reverts.
         if recorder is not None:
             event.remove(session, "after_flush", recorder._after_flush)
-        session.add(
-            Activity(
+        # The log entry and the clinic's "updated" time are written with Core: they are not
+        # part of what an undo reverts, and this keeps the hot path (capture) cheap.
+        now = utcnow()
+        connection = session.connection()
+        if act.clinic_id is not None:
+            connection.execute(
+                update(_CLINIC).where(_CLINIC.c.id == act.clinic_id).values(updated_at=now)
+            )
+        connection.execute(
+            insert(_ACTIVITY).values(
                 clinic_id=act.clinic_id,
+                at=now,
                 action=code,
-                summary=summary,
+                summary=summary_json(message, act.fields),
                 actor=_actor,
-                undo_data=undo_data,
+                undo_data=json.dumps(recorder.changes, ensure_ascii=False) if recorder else "",
             )
         )
 

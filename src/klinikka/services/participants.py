@@ -6,7 +6,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from klinikka.errors import ConflictError, NotFoundError, ValidationError
-from klinikka.i18n import M_, N_
+from klinikka.i18n import LANGUAGES, M_, N_, gettext_for
 from klinikka.models import (
     Ballot,
     GroupView,
@@ -58,16 +58,33 @@ def _groups(session: Session, clinic_id: int) -> list[StakeholderGroup]:
     )
 
 
+def _group_names(group: StakeholderGroup) -> set[str]:
+    """Every name a group answers to: its own, and a default group's name in each language."""
+    names = {name_key(group.name)}
+    if group.code:
+        from klinikka.services.clinics import DEFAULT_GROUPS
+
+        names.add(group.code.casefold())
+        english = dict(DEFAULT_GROUPS).get(group.code)
+        if english:
+            names.update(name_key(gettext_for(language, english)) for language in LANGUAGES)
+    return names
+
+
 def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup | None:
-    """A group named by its name or code, or a unique start of either (case-insensitive)."""
+    """A group named by its name, its code or a unique start of a name (case-insensitive).
+
+    A default group also answers to its name in Finnish, Swedish and English, so a note-taker
+    may type "yritys" in a clinic whose groups are named in Swedish.
+    """
     key = name_key(text)
     if not key:
         return None
-    groups = _groups(session, clinic_id)
-    for group in groups:
-        if key in (name_key(group.name), (group.code or "").casefold()):
+    groups = [(group, _group_names(group)) for group in _groups(session, clinic_id)]
+    for group, names in groups:
+        if key in names:
             return group
-    starts = [group for group in groups if name_key(group.name).startswith(key)]
+    starts = [group for group, names in groups if any(name.startswith(key) for name in names)]
     return starts[0] if len(starts) == 1 else None
 
 
@@ -180,13 +197,14 @@ def find_participant(session: Session, clinic_id: int, name: str) -> Participant
     key = name_key(name)
     if not key:
         return None
-    for participant in session.exec(
-        select(Participant).where(
+    # Only names are read to compare (Python's casefold knows ä and å; SQLite's lower does not).
+    for participant_id, participant_name in session.exec(
+        select(Participant.id, Participant.name).where(
             Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None)
         )
     ).all():
-        if name_key(participant.name) == key:
-            return participant
+        if name_key(participant_name) == key:
+            return session.get(Participant, participant_id)
     return None
 
 
@@ -235,7 +253,7 @@ def update_participant(
     *,
     name: str | None = None,
     organisation: str | None = None,
-    group_id: int | None | object = _UNSET,
+    group_id: int | object | None = _UNSET,
 ) -> ParticipantView:
     """Change a participant's name, organisation or group; what is left out stays."""
     with read_session(engine) as session:

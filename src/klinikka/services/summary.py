@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from klinikka.document import DocClinic, Document
 from klinikka.exports.anonymize import anonymize_clinic
-from klinikka.models import VotingRound
-from klinikka.services._base import read_session
 from klinikka.services.transfer import export_document
-from klinikka.services.voting import _result
+from klinikka.services.voting import round_results
 from klinikka.tally import RoundResult
 
 
@@ -28,13 +25,7 @@ class ClinicReport:
 def build_report(engine: Engine, clinic_id: int, *, anonymize: bool = False) -> ClinicReport:
     """The clinic and its results (by stakeholder group too), without names if ``anonymize``."""
     clinic = export_document(engine, [clinic_id]).clinics[0]
-    with read_session(engine) as session:
-        rounds = session.exec(
-            select(VotingRound)
-            .where(VotingRound.clinic_id == clinic_id)
-            .order_by(col(VotingRound.number))
-        ).all()
-        results = [_result(session, voting_round, by_group=True) for voting_round in rounds]
+    results = round_results(engine, [r.id for r in clinic.rounds], by_group=True)
     if anonymize:
         clinic = anonymize_clinic(clinic)
     return ClinicReport(clinic=clinic, results=results, anonymized=anonymize)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session, col, func, select
 
 from klinikka.errors import BallotExistsError, ConflictError, NotFoundError, ValidationError
@@ -16,7 +16,6 @@ from klinikka.models import (
     RoundStatus,
     RoundTheme,
     RoundView,
-    StakeholderGroup,
     Theme,
     VotingMethod,
     VotingRound,
@@ -246,9 +245,9 @@ def update_round(
     method: VotingMethod | str | None = None,
     theme_ids: Sequence[int] | None = None,
     title: str | None = None,
-    dots_per_voter: int | None | object = _UNSET,
-    cap_per_theme: int | None | object = _UNSET,
-    points_budget: int | None | object = _UNSET,
+    dots_per_voter: int | object | None = _UNSET,
+    cap_per_theme: int | object | None = _UNSET,
+    points_budget: int | object | None = _UNSET,
     hide_results: bool | None = None,
 ) -> RoundView:
     """Change a round's settings; the method, limits and ballot only before any ballot."""
@@ -518,10 +517,30 @@ def list_ballots(engine: Engine, round_id: int) -> list[BallotView]:
 
 
 # ---------------------------------------------------------------- results
+# Results are read with plain SQL on one connection: a tally is a GROUP BY, and the few small
+# queries around it must not cost more than the GROUP BY itself (bench/bench_foundation.py).
 
+_ROUND = text(
+    "SELECT id, number, method, status, hide_results, decision_theme_id, decision_note"
+    " FROM voting_round WHERE id = :round"
+)
+_BALLOT_THEMES = text(
+    "SELECT t.id, t.name FROM round_theme AS rt JOIN theme AS t ON t.id = rt.theme_id"
+    " WHERE rt.round_id = :round ORDER BY rt.position"
+)
 _TOTALS = text(
     "SELECT theme_id, SUM(value), COUNT(*) FROM ballot_entry"
     " WHERE round_id = :round AND live = 1 GROUP BY theme_id"
+)
+_BALLOTS = text("SELECT COUNT(*) FROM ballot WHERE round_id = :round AND deleted_at IS NULL")
+_RESPONDENTS = text(
+    "SELECT COALESCE(b.respondents, (SELECT SUM(e.value) FROM ballot_entry AS e"
+    " WHERE e.ballot_id = b.id AND e.live = 1)) FROM ballot AS b"
+    " WHERE b.round_id = :round AND b.deleted_at IS NULL"
+)
+_RUNOFF = text(
+    "SELECT id FROM voting_round WHERE runoff_of_id = :round AND status = 'closed'"
+    " ORDER BY number DESC LIMIT 1"
 )
 _TOTALS_BY_GROUP = text(
     "SELECT b.group_id, e.theme_id, SUM(e.value), COUNT(*) FROM ballot_entry AS e"
@@ -532,100 +551,72 @@ _BALLOTS_BY_GROUP = text(
     "SELECT group_id, COUNT(*) FROM ballot WHERE round_id = :round AND deleted_at IS NULL"
     " GROUP BY group_id"
 )
+_GROUPS = text(
+    "SELECT g.id, g.name FROM stakeholder_group AS g JOIN voting_round AS r"
+    " ON r.clinic_id = g.clinic_id WHERE r.id = :round ORDER BY g.position, g.id"
+)
 
 
-def _resolution(session: Session, voting_round: VotingRound, depth: int = 0) -> Resolution:
-    runoff = session.exec(
-        select(VotingRound)
-        .where(
-            VotingRound.runoff_of_id == voting_round.id,
-            VotingRound.status == RoundStatus.CLOSED,
-        )
-        .order_by(col(VotingRound.number).desc())
-    ).first()
-    runoff_winner: int | None = None
-    if runoff is not None and depth < 20:
-        runoff_winner = _result(session, runoff, by_group=False, depth=depth + 1).winner
-    return Resolution(
-        decision_theme_id=voting_round.decision_theme_id,
-        decision_note=voting_round.decision_note,
-        runoff_number=runoff.number if runoff else None,
-        runoff_winner=runoff_winner,
-    )
-
-
-def _result(
-    session: Session, voting_round: VotingRound, *, by_group: bool, depth: int = 0
-) -> RoundResult:
-    assert voting_round.id is not None
-    round_id = voting_round.id
-    connection = session.connection()
-    rules = _rules(session, voting_round)
+def _result(connection: Connection, round_id: int, *, by_group: bool, depth: int = 0) -> RoundResult:
+    row = connection.execute(_ROUND, {"round": round_id}).one_or_none()
+    if row is None:
+        raise NotFoundError(_NO_ROUND, id=round_id)
+    _, number, method_value, status, hide, decision_theme, decision_note = row
+    method = VotingMethod(method_value)
+    closed = status == RoundStatus.CLOSED
+    names = dict(connection.execute(_BALLOT_THEMES, {"round": round_id}).all())
     totals: dict[int, int] = {}
     supporters: dict[int, int] = {}
     for theme_id, total, count in connection.execute(_TOTALS, {"round": round_id}):
         totals[theme_id] = int(total)
-        supporters[theme_id] = int(total) if rules.method is VotingMethod.AGGREGATE else int(count)
-    ballot_count = _ballot_count(session, round_id)
-    if rules.method is VotingMethod.AGGREGATE:
-        ballot_count = _respondents(session, round_id, totals)
-    groups: list[GroupResult] = []
-    if by_group:
-        groups = _by_group(session, rules, round_id)
+        supporters[theme_id] = int(total) if method is VotingMethod.AGGREGATE else int(count)
+    if method is VotingMethod.AGGREGATE:
+        # People who answered an external poll: as reported, else the sum of its counts.
+        ballot_count = sum(int(n or 0) for (n,) in connection.execute(_RESPONDENTS, {"round": round_id}))
+    else:
+        ballot_count = int(connection.execute(_BALLOTS, {"round": round_id}).scalar_one())
+    resolution = Resolution(decision_theme_id=decision_theme, decision_note=decision_note or "")
+    top = max(totals.values(), default=0)
+    if top > 0 and sum(1 for value in totals.values() if value == top) > 1 and depth < 20:
+        runoff_id = connection.execute(_RUNOFF, {"round": round_id}).scalar_one_or_none()
+        if runoff_id is not None:
+            runoff = _result(connection, runoff_id, by_group=False, depth=depth + 1)
+            resolution = Resolution(
+                decision_theme_id=decision_theme,
+                decision_note=decision_note or "",
+                runoff_number=runoff.number,
+                runoff_winner=runoff.winner,
+            )
     return build_result(
         round_id=round_id,
-        number=voting_round.number,
-        method=voting_round.method,
-        closed=voting_round.status is RoundStatus.CLOSED,
-        hidden=voting_round.hide_results and voting_round.status is not RoundStatus.CLOSED,
-        theme_order=rules.theme_ids,
-        names=rules.theme_names,
+        number=number,
+        method=method,
+        closed=closed,
+        hidden=bool(hide) and not closed,
+        theme_order=list(names),
+        names=names,
         totals=totals,
         supporters=supporters,
         ballot_count=ballot_count,
-        resolution=_resolution(session, voting_round, depth),
-        by_group=groups,
+        resolution=resolution,
+        by_group=_by_group(connection, method, names, round_id) if by_group else (),
     )
 
 
-def _respondents(session: Session, round_id: int, totals: Mapping[int, int]) -> int:
-    """People who answered an external poll: as reported, else the sum of the counts."""
-    known = session.exec(
-        select(func.sum(Ballot.respondents)).where(
-            Ballot.round_id == round_id,
-            col(Ballot.deleted_at).is_(None),
-            col(Ballot.respondents).is_not(None),
-        )
-    ).one()
-    unknown = session.exec(
-        select(func.sum(BallotEntry.value))
-        .join(Ballot, col(Ballot.id) == BallotEntry.ballot_id)
-        .where(
-            BallotEntry.round_id == round_id,
-            col(BallotEntry.live).is_(True),
-            col(Ballot.respondents).is_(None),
-        )
-    ).one()
-    return int(known or 0) + int(unknown or 0)
-
-
-def _by_group(session: Session, rules: RoundRules, round_id: int) -> list[GroupResult]:
-    connection = session.connection()
+def _by_group(
+    connection: Connection, method: VotingMethod, names: dict[int, str], round_id: int
+) -> list[GroupResult]:
     totals: dict[int | None, dict[int, int]] = {}
     supporters: dict[int | None, dict[int, int]] = {}
     for group_id, theme_id, total, count in connection.execute(_TOTALS_BY_GROUP, {"round": round_id}):
         totals.setdefault(group_id, {})[theme_id] = int(total)
         supporters.setdefault(group_id, {})[theme_id] = (
-            int(total) if rules.method is VotingMethod.AGGREGATE else int(count)
+            int(total) if method is VotingMethod.AGGREGATE else int(count)
         )
     ballots = dict(connection.execute(_BALLOTS_BY_GROUP, {"round": round_id}).all())
-    groups = session.exec(
-        select(StakeholderGroup)
-        .join(VotingRound, col(VotingRound.clinic_id) == StakeholderGroup.clinic_id)
-        .where(VotingRound.id == round_id)
-        .order_by(col(StakeholderGroup.position), col(StakeholderGroup.id))
-    ).all()
-    order: list[tuple[int | None, str | None]] = [(group.id, group.name) for group in groups]
+    order: list[tuple[int | None, str | None]] = list(
+        connection.execute(_GROUPS, {"round": round_id}).all()
+    )
     order.append((None, None))
     results = []
     for group_id, group_name in order:
@@ -633,26 +624,28 @@ def _by_group(session: Session, rules: RoundRules, round_id: int) -> list[GroupR
             continue
         group_totals = totals.get(group_id, {})
         count = int(ballots.get(group_id, 0))
-        if rules.method is VotingMethod.AGGREGATE:
+        if method is VotingMethod.AGGREGATE:
             count = sum(group_totals.values())
         results.append(
             GroupResult(
                 group_id=group_id,
                 group_name=group_name,
                 ballot_count=count,
-                scores=rank_scores(
-                    group_totals, supporters.get(group_id, {}), rules.theme_ids, rules.theme_names
-                ),
+                scores=rank_scores(group_totals, supporters.get(group_id, {}), list(names), names),
             )
         )
     return results
 
 
+def round_results(engine: Engine, round_ids: Sequence[int], *, by_group: bool = False) -> list[RoundResult]:
+    """The results of several rounds, read in one transaction."""
+    with engine.connect() as connection:
+        return [_result(connection, round_id, by_group=by_group) for round_id in round_ids]
+
+
 def tally_round(engine: Engine, round_id: int, *, by_group: bool = False) -> RoundResult:
     """The results of a round, summed in SQL; ``hidden`` tells the UI to keep them covered."""
-    with read_session(engine) as session:
-        voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
-        return _result(session, voting_round, by_group=by_group)
+    return round_results(engine, [round_id], by_group=by_group)[0]
 
 
 # ---------------------------------------------------------------- ties

@@ -1,0 +1,38 @@
+"""The layers of STYLE.md: nothing below the TUI imports textual (checked in a clean process)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import klinikka
+
+
+def modules_below_the_tui() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(klinikka.__path__, "klinikka."):
+        if info.name.startswith(("klinikka.tui", "klinikka.migrations")) or info.name.endswith(
+            "__main__"
+        ):
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def test_every_layer_is_listed() -> None:
+    names = modules_below_the_tui()
+    for expected in ("klinikka.models", "klinikka.db", "klinikka.tally", "klinikka.cli",
+                     "klinikka.services.voting", "klinikka.exports.markdown",
+                     "klinikka.importers.klinikka_json"):
+        assert expected in names
+
+
+@pytest.mark.parametrize("module", modules_below_the_tui())
+def test_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}\nprint('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
