@@ -21,6 +21,8 @@ LOCALE = SOURCE / "locale"
 DOMAIN = "klinikka"
 KEYWORDS = {
     "_": None,
+    # Exports translate into their own language with a local ``t = ….gettext``.
+    "t": None,
     "N_": None,
     "M_": None,
     "NP_": (1, 2),

@@ -89,7 +89,10 @@ def test_create_clinic_keeps_what_the_facilitator_typed(engine: Engine) -> None:
     assert again.language == "sv"
     assert again.status is ClinicStatus.ACTIVE
     assert (again.idea_count, again.theme_count, again.participant_count, again.round_count) == (
-        0, 0, 0, 0,
+        0,
+        0,
+        0,
+        0,
     )
 
 
@@ -142,7 +145,15 @@ def test_parse_when_reads_dates_and_times(typed: str | None, expected: datetime 
 
 @pytest.mark.parametrize(
     "typed",
-    ["3.11.2025", "2025-13-01", "2025-02-30", "2025-02-29", "huomenna", "2025-11-03 25:00", "11/03/2025"],
+    [
+        "3.11.2025",
+        "2025-13-01",
+        "2025-02-30",
+        "2025-02-29",
+        "huomenna",
+        "2025-11-03 25:00",
+        "11/03/2025",
+    ],
 )
 def test_parse_when_refuses_what_is_not_a_date(typed: str) -> None:
     with pytest.raises(ValidationError) as error:
@@ -186,7 +197,9 @@ def test_list_counts_what_is_in_each_clinic(engine: Engine, clinic: ClinicSummar
     themes.delete_theme(engine, dropped.id)
     leaving = participants.add_participant(engine, clinic.id, "Lähtijä", group_id=codes["other"])
     participants.delete_participant(engine, leaving.id)
-    voting.create_round(engine, clinic.id, VotingMethod.SINGLE, theme_ids=[prevention.id, digital.id])
+    voting.create_round(
+        engine, clinic.id, VotingMethod.SINGLE, theme_ids=[prevention.id, digital.id]
+    )
     other = clinics.create_clinic(engine, "Toinen klinikka")
 
     listed = {c.id: c for c in clinics.list_clinics(engine)}
@@ -210,7 +223,9 @@ def test_list_puts_the_latest_clinic_first(engine: Engine) -> None:
     assert clinic_ids(engine) == [autumn.id, summer.id, spring.id]
 
 
-def test_archived_clinics_leave_the_list_unless_asked_for(engine: Engine, clinic: ClinicSummary) -> None:
+def test_archived_clinics_leave_the_list_unless_asked_for(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     other = clinics.create_clinic(engine, "Toinen")
     ideas.capture_line(engine, clinic.id, "Säilyy arkistossa")
 
@@ -246,9 +261,15 @@ def test_update_changes_only_the_given_fields(engine: Engine) -> None:
     updated = clinics.update_clinic(engine, clinic.id, title="Uusi nimi")
 
     assert updated.title == "Uusi nimi"
-    assert (updated.starts_at, updated.ends_at) == (datetime(2025, 11, 3, 13), datetime(2025, 11, 3, 15))
+    assert (updated.starts_at, updated.ends_at) == (
+        datetime(2025, 11, 3, 13),
+        datetime(2025, 11, 3, 15),
+    )
     assert (updated.goal, updated.facilitator, updated.note_taker, updated.language) == (
-        "Tavoite", "Maija", "Olli", "fi",
+        "Tavoite",
+        "Maija",
+        "Olli",
+        "fi",
     )
 
     updated = clinics.update_clinic(engine, clinic.id, note_taker="Liisa", starts_at=None)
@@ -261,10 +282,14 @@ def test_update_changes_only_the_given_fields(engine: Engine) -> None:
 
 
 def test_a_refused_update_changes_nothing(engine: Engine) -> None:
-    clinic = clinics.create_clinic(engine, "Nimi", starts_at=datetime(2025, 11, 3, 13), language="fi")
+    clinic = clinics.create_clinic(
+        engine, "Nimi", starts_at=datetime(2025, 11, 3, 13), language="fi"
+    )
 
     with pytest.raises(ValidationError, match="cannot end before it starts"):
-        clinics.update_clinic(engine, clinic.id, title="Toinen nimi", ends_at=datetime(2025, 11, 3, 12))
+        clinics.update_clinic(
+            engine, clinic.id, title="Toinen nimi", ends_at=datetime(2025, 11, 3, 12)
+        )
     with pytest.raises(ValidationError, match="Unknown language"):
         clinics.update_clinic(engine, clinic.id, goal="Uusi tavoite", language="de")
     with pytest.raises(ValidationError, match="Title cannot be empty"):
@@ -304,8 +329,14 @@ def test_duplicate_copies_the_template_but_not_the_content(engine: Engine) -> No
     ideas.capture_idea(engine, source.id, "Neuvolat", author="Anna", theme_id=prevention.id)
     notes.add_note(engine, source.id, NoteKind.DECISION, "Aihe valittu")
     first = voting.create_round(
-        engine, source.id, VotingMethod.DOTS, theme_ids=[digital.id, prevention.id],
-        title="Pisteäänestys", dots_per_voter=5, cap_per_theme=3, hide_results=True,
+        engine,
+        source.id,
+        VotingMethod.DOTS,
+        theme_ids=[digital.id, prevention.id],
+        title="Pisteäänestys",
+        dots_per_voter=5,
+        cap_per_theme=3,
+        hide_results=True,
     )
     voting.open_round(engine, first.id)
     voting.cast_ballot(engine, first.id, "Anna", {prevention.id: 3, digital.id: 2})
@@ -318,7 +349,10 @@ def test_duplicate_copies_the_template_but_not_the_content(engine: Engine) -> No
     assert copy.id != source.id
     assert copy.title == "Copy of Syysklinikka"
     assert (copy.goal, copy.facilitator, copy.note_taker, copy.language) == (
-        "Valitaan seuraavan klinikan aihe.", "Maija", "Olli", "en",
+        "Valitaan seuraavan klinikan aihe.",
+        "Maija",
+        "Olli",
+        "en",
     )
     assert copy.starts_at is None
     assert copy.status is ClinicStatus.ACTIVE
@@ -336,7 +370,10 @@ def test_duplicate_copies_the_template_but_not_the_content(engine: Engine) -> No
     ]
     dots = rounds[0]
     assert (dots.title, dots.dots_per_voter, dots.cap_per_theme, dots.hide_results) == (
-        "Pisteäänestys", 5, 3, True,
+        "Pisteäänestys",
+        5,
+        3,
+        True,
     )
     assert dots.theme_ids == [new_theme_ids["Digipalvelut"], new_theme_ids["Ennaltaehkäisy"]]
     assert dots.ballot_count == 0
@@ -345,7 +382,12 @@ def test_duplicate_copies_the_template_but_not_the_content(engine: Engine) -> No
     assert ideas.search_ideas(engine, copy.id) == []
     assert participants.list_participants(engine, copy.id) == []
     assert notes.list_notes(engine, copy.id) == []
-    assert (copy.idea_count, copy.participant_count, copy.theme_count, copy.round_count) == (0, 0, 2, 2)
+    assert (copy.idea_count, copy.participant_count, copy.theme_count, copy.round_count) == (
+        0,
+        0,
+        2,
+        2,
+    )
     # The source is as it was.
     assert [p.id for p in participants.list_participants(engine, source.id)] == [anna.id]
     assert voting.get_round(engine, first.id).ballot_count == 1
@@ -377,7 +419,13 @@ def test_a_clinic_with_a_long_title_can_be_duplicated(engine: Engine) -> None:
 
 
 CLINIC_TABLES = (
-    "stakeholder_group", "participant", "theme", "idea", "voting_round", "note", "activity",
+    "stakeholder_group",
+    "participant",
+    "theme",
+    "idea",
+    "voting_round",
+    "note",
+    "activity",
 )
 
 
@@ -442,17 +490,24 @@ def test_delete_removes_everything_of_the_clinic_and_nothing_else(
 def test_add_and_list_participants(engine: Engine, clinic: ClinicSummary) -> None:
     codes = groups_by_code(engine, clinic.id)
     pekka = participants.add_participant(
-        engine, clinic.id, "  Pekka   Puupää ", organisation="Hyvinvointialue", group_id=codes["professional"]
+        engine,
+        clinic.id,
+        "  Pekka   Puupää ",
+        organisation="Hyvinvointialue",
+        group_id=codes["professional"],
     )
     anna = participants.add_participant(engine, clinic.id, "anna Aaltonen")
 
     assert (pekka.name, pekka.organisation, pekka.group_id) == (
-        "Pekka Puupää", "Hyvinvointialue", codes["professional"],
+        "Pekka Puupää",
+        "Hyvinvointialue",
+        codes["professional"],
     )
     assert pekka.group_name == group_names(engine, clinic.id)["professional"]
     assert anna.group_id is None and anna.group_name is None
     assert [p.name for p in participants.list_participants(engine, clinic.id)] == [
-        "anna Aaltonen", "Pekka Puupää",
+        "anna Aaltonen",
+        "Pekka Puupää",
     ]
 
 
@@ -468,7 +523,9 @@ def test_participant_names_are_unique_ignoring_case_and_spacing(
     assert len(participants.list_participants(engine, clinic.id)) == 1
 
 
-def test_participant_needs_a_name_and_a_group_of_this_clinic(engine: Engine, clinic: ClinicSummary) -> None:
+def test_participant_needs_a_name_and_a_group_of_this_clinic(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     other = clinics.create_clinic(engine, "Toinen")
     foreign_group = groups_by_code(engine, other.id)["ngo"]
 
@@ -482,21 +539,34 @@ def test_participant_needs_a_name_and_a_group_of_this_clinic(engine: Engine, cli
 
 def test_edit_a_participant(engine: Engine, clinic: ClinicSummary) -> None:
     codes = groups_by_code(engine, clinic.id)
-    anna = participants.add_participant(engine, clinic.id, "Anna", organisation="Kunta", group_id=codes["ngo"])
+    anna = participants.add_participant(
+        engine, clinic.id, "Anna", organisation="Kunta", group_id=codes["ngo"]
+    )
     participants.add_participant(engine, clinic.id, "Pekka")
 
     renamed = participants.update_participant(engine, anna.id, name="Anna Aaltonen")
-    assert (renamed.name, renamed.organisation, renamed.group_id) == ("Anna Aaltonen", "Kunta", codes["ngo"])
+    assert (renamed.name, renamed.organisation, renamed.group_id) == (
+        "Anna Aaltonen",
+        "Kunta",
+        codes["ngo"],
+    )
 
     moved = participants.update_participant(engine, anna.id, group_id=codes["research"])
-    assert (moved.name, moved.organisation, moved.group_id) == ("Anna Aaltonen", "Kunta", codes["research"])
+    assert (moved.name, moved.organisation, moved.group_id) == (
+        "Anna Aaltonen",
+        "Kunta",
+        codes["research"],
+    )
     assert moved.group_name == group_names(engine, clinic.id)["research"]
 
     cleared = participants.update_participant(engine, anna.id, organisation="", group_id=None)
     assert (cleared.organisation, cleared.group_id) == ("", None)
 
     # Her own name in another case is fine; somebody else's is not.
-    assert participants.update_participant(engine, anna.id, name="ANNA AALTONEN").name == "ANNA AALTONEN"
+    assert (
+        participants.update_participant(engine, anna.id, name="ANNA AALTONEN").name
+        == "ANNA AALTONEN"
+    )
     with pytest.raises(ConflictError):
         participants.update_participant(engine, anna.id, name="pekka", organisation="Muutos")
 
@@ -565,7 +635,13 @@ def test_rename_and_reorder_groups(engine: Engine) -> None:
 
     groups = participants.list_groups(engine, clinic.id)
     assert [g.code for g in groups] == [
-        "other", "professional", "company", "ngo", "research", "public_admin", "resident",
+        "other",
+        "professional",
+        "company",
+        "ngo",
+        "research",
+        "public_admin",
+        "resident",
     ]
     assert [g.position for g in groups] == list(range(7))
 
@@ -613,7 +689,9 @@ def test_notes_of_each_kind_in_the_order_written(engine: Engine, clinic: ClinicS
     assert step.text == "Seuraava klinikka\n\nkeväällä"
     assert [n.id for n in notes.list_notes(engine, clinic.id)] == [decision.id, step.id, remark.id]
     assert [n.kind for n in notes.list_notes(engine, clinic.id)] == [
-        NoteKind.DECISION, NoteKind.NEXT_STEP, NoteKind.NOTE,
+        NoteKind.DECISION,
+        NoteKind.NEXT_STEP,
+        NoteKind.NOTE,
     ]
     assert [n.id for n in notes.list_notes(engine, clinic.id, "next_step")] == [step.id]
     assert [n.id for n in notes.list_notes(engine, clinic.id, NoteKind.DECISION)] == [decision.id]

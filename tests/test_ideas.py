@@ -41,7 +41,10 @@ def table_count(engine: Engine, table: str) -> int:
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("Anna Aaltonen / järjestö: Lisää vertaistukea", Attribution("Lisää vertaistukea", "Anna Aaltonen", "järjestö")),
+        (
+            "Anna Aaltonen / järjestö: Lisää vertaistukea",
+            Attribution("Lisää vertaistukea", "Anna Aaltonen", "järjestö"),
+        ),
         ("Anna:  Lisää vertaistukea ", Attribution("Lisää vertaistukea", "Anna")),
         ("/ ngo: Lisää vertaistukea", Attribution("Lisää vertaistukea", "", "ngo")),
         ("  Anna  /  ngo  :  x", Attribution("x", "Anna", "ngo")),
@@ -58,6 +61,17 @@ def table_count(engine: Engine, table: str) -> int:
         ),
         ("Mitä jos? Kokeillaan: ensi viikolla", Attribution("Mitä jos? Kokeillaan: ensi viikolla")),
         ("Pelkkä idea ilman nimeä", Attribution("Pelkkä idea ilman nimeä")),
+        (
+            "Maija Liisa Virtanen-Koski / Tutkimus ja koulutus: x",
+            Attribution("x", "Maija Liisa Virtanen-Koski", "Tutkimus ja koulutus"),
+        ),
+        # A short sentence is not a name either.
+        ("Miksi ei: kysytään asukkailta", Attribution("Miksi ei: kysytään asukkailta")),
+        (
+            "Ennaltaehkäisyyn tarvitaan rahoitusmalli: pysyvä",
+            Attribution("Ennaltaehkäisyyn tarvitaan rahoitusmalli: pysyvä"),
+        ),
+        ("/: ei ryhmää", Attribution("/: ei ryhmää")),
     ],
 )
 def test_parse_attribution(line: str, expected: Attribution) -> None:
@@ -81,21 +95,33 @@ def test_capture_with_name_and_group_adds_the_participant_to_that_group(
     assert idea.source is IdeaSource.LIVE
     assert idea.theme_id is None and not idea.starred
     [anna] = participants.list_participants(engine, clinic.id)
-    assert (anna.id, anna.name, anna.group_id) == (idea.participant_id, "Anna Aaltonen", groups["ngo"])
+    assert (anna.id, anna.name, anna.group_id) == (
+        idea.participant_id,
+        "Anna Aaltonen",
+        groups["ngo"],
+    )
     assert ideas.get_idea(engine, idea.id) == idea
 
 
 def test_a_known_name_gets_the_participants_group(engine: Engine, clinic: ClinicSummary) -> None:
     groups = group_ids(engine, clinic.id)
-    anna = participants.add_participant(engine, clinic.id, "Anna Aaltonen", group_id=groups["research"])
+    anna = participants.add_participant(
+        engine, clinic.id, "Anna Aaltonen", group_id=groups["research"]
+    )
 
-    idea = ideas.capture_line(engine, clinic.id, "anna  aaltonen: Tutkimusyhteistyötä")
+    idea = ideas.capture_line(engine, clinic.id, "Anna  AALTONEN: Tutkimusyhteistyötä")
 
-    assert (idea.author, idea.participant_id, idea.group_id) == ("Anna Aaltonen", anna.id, groups["research"])
+    assert (idea.author, idea.participant_id, idea.group_id) == (
+        "Anna Aaltonen",
+        anna.id,
+        groups["research"],
+    )
     assert len(participants.list_participants(engine, clinic.id)) == 1
 
 
-def test_a_known_name_without_a_group_gets_the_one_typed(engine: Engine, clinic: ClinicSummary) -> None:
+def test_a_known_name_without_a_group_gets_the_one_typed(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     groups = group_ids(engine, clinic.id)
     pekka = participants.add_participant(engine, clinic.id, "Pekka")
 
@@ -107,7 +133,9 @@ def test_a_known_name_without_a_group_gets_the_one_typed(engine: Engine, clinic:
     assert participants.list_participants(engine, clinic.id)[0].group_id == groups["company"]
 
 
-def test_a_group_typed_for_a_known_name_applies_to_that_idea(engine: Engine, clinic: ClinicSummary) -> None:
+def test_a_group_typed_for_a_known_name_applies_to_that_idea(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     groups = group_ids(engine, clinic.id)
     participants.add_participant(engine, clinic.id, "Anna", group_id=groups["ngo"])
 
@@ -121,30 +149,44 @@ def test_group_only_attribution(engine: Engine, clinic: ClinicSummary) -> None:
     groups = group_ids(engine, clinic.id)
 
     by_code = ideas.capture_line(engine, clinic.id, "/ resident: Kotikäynnit")
-    by_name = ideas.capture_line(engine, clinic.id, f"/ {group_names(engine, clinic.id)['company'].upper()}: Kilpailutus")
+    by_name = ideas.capture_line(
+        engine, clinic.id, f"/ {group_names(engine, clinic.id)['company'].upper()}: Kilpailutus"
+    )
     by_start = ideas.capture_line(engine, clinic.id, "/ publ: Lainsäädäntö")
 
-    assert (by_code.author, by_code.participant_id, by_code.group_id) == ("", None, groups["resident"])
+    assert (by_code.author, by_code.participant_id, by_code.group_id) == (
+        "",
+        None,
+        groups["resident"],
+    )
     assert by_name.group_id == groups["company"]
     assert by_start.group_id == groups["public_admin"]
     assert participants.list_participants(engine, clinic.id) == []
 
 
-def test_a_name_only_attribution_makes_an_ungrouped_participant(engine: Engine, clinic: ClinicSummary) -> None:
+def test_a_name_only_attribution_makes_an_ungrouped_participant(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     idea = ideas.capture_line(engine, clinic.id, "Liisa: Nuorten mielenterveys")
 
     assert (idea.author, idea.group_id) == ("Liisa", None)
-    assert [(p.name, p.group_id) for p in participants.list_participants(engine, clinic.id)] == [("Liisa", None)]
+    assert [(p.name, p.group_id) for p in participants.list_participants(engine, clinic.id)] == [
+        ("Liisa", None)
+    ]
 
 
-def test_a_line_starting_with_a_colon_is_taken_literally(engine: Engine, clinic: ClinicSummary) -> None:
+def test_a_line_starting_with_a_colon_is_taken_literally(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     idea = ideas.capture_line(engine, clinic.id, ": Anna / ngo: tämä on yksi idea")
 
     assert (idea.text, idea.author, idea.group_id) == ("Anna / ngo: tämä on yksi idea", "", None)
     assert participants.list_participants(engine, clinic.id) == []
 
 
-def test_a_long_sentence_with_a_colon_is_not_an_attribution(engine: Engine, clinic: ClinicSummary) -> None:
+def test_a_long_sentence_with_a_colon_is_not_an_attribution(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     line = "Kaikkein tärkeintä tulevissa klinikoissa on yksi asia: asukkaiden kuuleminen"
 
     idea = ideas.capture_line(engine, clinic.id, line)
@@ -171,7 +213,7 @@ def test_an_unknown_group_is_refused_and_nothing_is_saved(
 
 @pytest.mark.parametrize("line", ["", "   ", "Anna / ngo:", "Anna:   ", ":", "\x1b[2J", "\u202e"])
 def test_an_empty_idea_is_refused(engine: Engine, clinic: ClinicSummary, line: str) -> None:
-    with pytest.raises(ValidationError, match="The idea cannot be empty"):
+    with pytest.raises(ValidationError, match="Idea cannot be empty"):
         ideas.capture_line(engine, clinic.id, line)
 
     assert ideas.search_ideas(engine, clinic.id) == []
@@ -218,11 +260,13 @@ def test_hostile_text_is_stored_without_controls_and_with_every_visible_characte
     assert not [c for c in saved if unicodedata.category(c) == "Cc" and c != "\n"]
 
 
-def test_hostile_text_in_the_attribution_is_cleaned_too(engine: Engine, clinic: ClinicSummary) -> None:
-    idea = ideas.capture_line(engine, clinic.id, "[b]Anna\x1b[5m / ngo: [/]idea")
+def test_hostile_text_in_the_attribution_is_cleaned_too(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    idea = ideas.capture_line(engine, clinic.id, "Anna\x1b]52;c;aGk=\x07 Aalto / ngo: [/]idea")
 
-    assert (idea.author, idea.text) == ("[b]Anna", "[/]idea")
-    assert participants.list_participants(engine, clinic.id)[0].name == "[b]Anna"
+    assert (idea.author, idea.text) == ("Anna Aalto", "[/]idea")
+    assert participants.list_participants(engine, clinic.id)[0].name == "Anna Aalto"
 
 
 def test_capture_into_a_theme(engine: Engine, clinic: ClinicSummary) -> None:
@@ -246,14 +290,20 @@ def test_edit_an_idea(engine: Engine, clinic: ClinicSummary) -> None:
     idea = ideas.capture_line(engine, clinic.id, "Anna / ngo: Lisää vertastukea")
 
     fixed = ideas.edit_idea(engine, idea.id, text="Lisää vertaistukea")
-    assert (fixed.text, fixed.author, fixed.group_id) == ("Lisää vertaistukea", "Anna", groups["ngo"])
+    assert (fixed.text, fixed.author, fixed.group_id) == (
+        "Lisää vertaistukea",
+        "Anna",
+        groups["ngo"],
+    )
 
     regrouped = ideas.edit_idea(engine, idea.id, group="company")
     assert (regrouped.author, regrouped.group_id) == ("Anna", groups["company"])
 
     reattributed = ideas.edit_idea(engine, idea.id, author="Pekka")
     assert (reattributed.text, reattributed.author, reattributed.group_id) == (
-        "Lisää vertaistukea", "Pekka", groups["company"],
+        "Lisää vertaistukea",
+        "Pekka",
+        groups["company"],
     )
     assert {p.name for p in participants.list_participants(engine, clinic.id)} == {"Anna", "Pekka"}
 
@@ -327,7 +377,7 @@ def test_star_toggles(engine: Engine, clinic: ClinicSummary) -> None:
     assert ideas.star_idea(engine, idea.id, starred=False).starred is False
     ideas.star_idea(engine, idea.id)
 
-    assert history.undo(engine, clinic.id) == "Starred or unstarred an idea."
+    assert history.undo(engine, clinic.id) == "Starred an idea."
     assert ideas.get_idea(engine, idea.id).starred is False
 
 
@@ -349,7 +399,11 @@ def test_move_ideas_to_a_theme_and_back(engine: Engine, clinic: ClinicSummary) -
 
     ideas.move_ideas(engine, [made[1].id, made[0].id], None)
 
-    assert texts(ideas.search_ideas(engine, clinic.id, unassigned=True)) == ["Idea 0", "Idea 1", "Idea 3"]
+    assert texts(ideas.search_ideas(engine, clinic.id, unassigned=True)) == [
+        "Idea 0",
+        "Idea 1",
+        "Idea 3",
+    ]
     assert [t.idea_count for t in themes.list_themes(engine, clinic.id)] == [0, 1]
 
     assert history.undo(engine, clinic.id) == "Moved 2 ideas."
@@ -389,7 +443,11 @@ def test_merge_keeps_every_text_and_attribution_under_the_target(
     merged = ideas.merge_ideas(engine, target.id, [first.id, second.id, target.id, first.id])
 
     assert merged.id == target.id
-    assert (merged.text, merged.author, merged.group_id) == ("Lisää vertaistukea", "Anna", groups["ngo"])
+    assert (merged.text, merged.author, merged.group_id) == (
+        "Lisää vertaistukea",
+        "Anna",
+        groups["ngo"],
+    )
     assert merged.starred is True
     assert [(m.text, m.author, m.group_id, m.merged_into_id) for m in merged.merged] == [
         ("Vertaistukiryhmiä kuntiin", "Pekka", groups["company"], target.id),
@@ -414,7 +472,9 @@ def test_merged_ideas_are_not_counted_twice(engine: Engine, clinic: ClinicSummar
 
     assert clinics.get_clinic_summary(engine, clinic.id).idea_count == 2
     assert themes.list_themes(engine, clinic.id)[0].idea_count == 1
-    counts = {group_id: count for group_id, _, count in ideas.count_ideas_by_group(engine, clinic.id)}
+    counts = {
+        group_id: count for group_id, _, count in ideas.count_ideas_by_group(engine, clinic.id)
+    }
     assert (counts[groups["ngo"]], counts[groups["company"]], counts[None]) == (1, 1, 0)
 
 
@@ -430,10 +490,14 @@ def test_merging_into_a_merged_idea_goes_to_its_target_and_keeps_one_level(
     assert merged.id == a.id
     assert texts(merged.merged) == ["B", "C", "D"]
     assert {m.merged_into_id for m in merged.merged} == {a.id}
-    assert [(v.text, texts(v.merged)) for v in ideas.search_ideas(engine, clinic.id)] == [("A", ["B", "C", "D"])]
+    assert [(v.text, texts(v.merged)) for v in ideas.search_ideas(engine, clinic.id)] == [
+        ("A", ["B", "C", "D"])
+    ]
 
 
-def test_merge_refuses_nothing_to_merge_and_missing_ideas(engine: Engine, clinic: ClinicSummary) -> None:
+def test_merge_refuses_nothing_to_merge_and_missing_ideas(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     a = ideas.capture_line(engine, clinic.id, "A")
     b = ideas.capture_line(engine, clinic.id, "B")
 
@@ -442,7 +506,10 @@ def test_merge_refuses_nothing_to_merge_and_missing_ideas(engine: Engine, clinic
     with pytest.raises(NotFoundError):
         ideas.merge_ideas(engine, a.id, [b.id, 999])
 
-    assert [(v.text, v.merged) for v in ideas.search_ideas(engine, clinic.id)] == [("A", []), ("B", [])]
+    assert [(v.text, v.merged) for v in ideas.search_ideas(engine, clinic.id)] == [
+        ("A", []),
+        ("B", []),
+    ]
 
 
 def test_undo_a_merge(engine: Engine, clinic: ClinicSummary) -> None:
@@ -455,13 +522,17 @@ def test_undo_a_merge(engine: Engine, clinic: ClinicSummary) -> None:
     assert history.undo(engine, clinic.id) == "Merged 3 ideas into one."
 
     assert [(v.text, v.merged, v.starred) for v in ideas.search_ideas(engine, clinic.id)] == [
-        ("A", [], False), ("B", [], False), ("C", [], True),
+        ("A", [], False),
+        ("B", [], False),
+        ("C", [], True),
     ]
     assert ideas.get_idea(engine, b.id).merged_into_id is None
     assert clinics.get_clinic_summary(engine, clinic.id).idea_count == 3
 
 
-def test_deleting_a_merged_idea_takes_its_merged_ideas_along(engine: Engine, clinic: ClinicSummary) -> None:
+def test_deleting_a_merged_idea_takes_its_merged_ideas_along(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     a = ideas.capture_line(engine, clinic.id, "A")
     b = ideas.capture_line(engine, clinic.id, "B")
     ideas.capture_line(engine, clinic.id, "C")
@@ -474,7 +545,10 @@ def test_deleting_a_merged_idea_takes_its_merged_ideas_along(engine: Engine, cli
     assert clinics.get_clinic_summary(engine, clinic.id).idea_count == 1
 
     history.undo(engine, clinic.id)
-    assert [(v.text, texts(v.merged)) for v in ideas.search_ideas(engine, clinic.id)] == [("A", ["B"]), ("C", [])]
+    assert [(v.text, texts(v.merged)) for v in ideas.search_ideas(engine, clinic.id)] == [
+        ("A", ["B"]),
+        ("C", []),
+    ]
 
 
 @pytest.mark.xfail(
@@ -482,7 +556,9 @@ def test_deleting_a_merged_idea_takes_its_merged_ideas_along(engine: Engine, cli
     reason="BUG: search_ideas filters merged ideas by their own theme, so an idea merged "
     "from another theme vanishes from under its target in the target's theme view",
 )
-def test_the_theme_view_shows_ideas_merged_from_another_theme(engine: Engine, clinic: ClinicSummary) -> None:
+def test_the_theme_view_shows_ideas_merged_from_another_theme(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
     kept = themes.create_theme(engine, clinic.id, "Vertaistuki")
     other = themes.create_theme(engine, clinic.id, "Muut")
     target = ideas.capture_line(engine, clinic.id, "Vertaistukea", theme_id=kept.id)
@@ -503,9 +579,13 @@ def board(engine: Engine, clinic: ClinicSummary) -> dict[str, int]:
     """A clinic with a handful of ideas: their ids by a short key."""
     prevention = themes.create_theme(engine, clinic.id, "Ennaltaehkäisy")
     made = {
-        "neuvola": ideas.capture_line(engine, clinic.id, "Äitiysneuvolan palvelut lähelle", theme_id=prevention.id),
+        "neuvola": ideas.capture_line(
+            engine, clinic.id, "Äitiysneuvolan palvelut lähelle", theme_id=prevention.id
+        ),
         "oljy": ideas.capture_line(engine, clinic.id, "Anna / ngo: Öljynvaihto ei kuulu soteen"),
-        "koulu": ideas.capture_line(engine, clinic.id, "Pekka / company: Kouluterveydenhuolto", theme_id=prevention.id),
+        "koulu": ideas.capture_line(
+            engine, clinic.id, "Pekka / company: Kouluterveydenhuolto", theme_id=prevention.id
+        ),
         "digi": ideas.capture_line(engine, clinic.id, "Liisa / ngo: Digituki ikäihmisille"),
         "kerho": ideas.capture_line(engine, clinic.id, "Kerhotoimintaa nuorille"),
     }
@@ -574,10 +654,12 @@ def test_search_finds_an_idea_by_the_text_merged_into_it(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: search_ideas compares a needle that is not NFC-normalised with stored text that is, "
-    "so a search typed or pasted in decomposed form (a + U+0308) misses 'ä'",
+    reason="BUG: search_ideas compares a needle that is not NFC-normalised with stored text "
+    "that is, so a search typed or pasted in decomposed form (a + U+0308) misses 'ä'",
 )
-def test_search_matches_decomposed_letters(engine: Engine, clinic: ClinicSummary, board: dict[str, int]) -> None:
+def test_search_matches_decomposed_letters(
+    engine: Engine, clinic: ClinicSummary, board: dict[str, int]
+) -> None:
     assert keys(board, ideas.search_ideas(engine, clinic.id, text="A\u0308itiys")) == ["neuvola"]
 
 
@@ -590,12 +672,18 @@ def test_count_ideas_by_group(engine: Engine, clinic: ClinicSummary, board: dict
     counts = ideas.count_ideas_by_group(engine, clinic.id)
 
     assert [(group_id, name) for group_id, name, _ in counts] == [
-        *((g.id, g.name) for g in groups), (None, None),
+        *((g.id, g.name) for g in groups),
+        (None, None),
     ]
     by_code = {g.code: count for g, (_, _, count) in zip(groups, counts, strict=False)}
     assert by_code == {
-        "resident": 0, "professional": 0, "company": 1, "ngo": 3, "research": 0,
-        "public_admin": 0, "other": 0,
+        "resident": 0,
+        "professional": 0,
+        "company": 1,
+        "ngo": 3,
+        "research": 0,
+        "public_admin": 0,
+        "other": 0,
     }
     assert counts[-1] == (None, None, 2)
 
@@ -603,7 +691,9 @@ def test_count_ideas_by_group(engine: Engine, clinic: ClinicSummary, board: dict
 # ---------------------------------------------------------------- invariants
 
 
-BIDI_CONTROLS = "".join(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xFFF9, 0xFFFC)]))
+BIDI_CONTROLS = "".join(
+    map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xFFF9, 0xFFFC)])
+)
 
 
 def non_space(value: str) -> Counter[str]:
@@ -611,7 +701,7 @@ def non_space(value: str) -> Counter[str]:
 
 
 lines = st.text(
-    alphabet=st.sampled_from(list("Anna /:.!?\n\tä") + ["\u00a0", "\u2028"]) | st.characters(),
+    alphabet=st.sampled_from([*"Anna /:.!?\n\tä", "\u00a0", "\u2028"]) | st.characters(),
     max_size=120,
 )
 
@@ -634,7 +724,9 @@ def test_a_leading_colon_keeps_the_whole_line(rest: str) -> None:
     assert parse_attribution(":" + rest) == Attribution(text=rest.strip())
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(
     st.text(
         alphabet=st.characters(
@@ -661,7 +753,25 @@ def test_any_piece_of_a_captured_idea_finds_it(
 
 C0_C1_BUT_NEWLINE = {chr(c) for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)]} - {"\n"}
 escape_soup = st.lists(
-    st.sampled_from(["\x1b", "\x9b", "\x9d", "\x9c", "\x07", "[", "]", "\\", "P", "52;c;", "31m", "\r", "\n", "\t", "x"])
+    st.sampled_from(
+        [
+            "\x1b",
+            "\x9b",
+            "\x9d",
+            "\x9c",
+            "\x07",
+            "[",
+            "]",
+            "\\",
+            "P",
+            "52;c;",
+            "31m",
+            "\r",
+            "\n",
+            "\t",
+            "x",
+        ]
+    )
     | st.characters(),
     max_size=60,
 ).map("".join)

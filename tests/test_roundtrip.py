@@ -133,6 +133,7 @@ def busy_clinic(engine: Engine) -> int:
     voting.cast_ballot(engine, tie.id, "Ville", [b.id, a.id], group="Kokemus")
     voting.cast_ballot(engine, tie.id, "Sari", [a.id])
     voting.cast_ballot(engine, tie.id, "Sari", [b.id], replace=True)
+    voting.cast_ballot(engine, tie.id, "Kalle", [a.id])
     voting.close_round(engine, tie.id)
     runoff = voting.start_runoff(engine, tie.id)
     voting.cast_ballot(engine, runoff.id, "Aino Aalto", [a.id, b.id])
@@ -166,7 +167,7 @@ def test_a_clinic_with_everything_survives_the_round_trip(tmp_path: Path) -> Non
     assert clinic["ideas"][1]["merged_into"] == clinic["ideas"][0]["id"]
     assert [t["name"] for t in clinic["themes"]] == ["Ennaltaehkäisy", "Digipalvelut"]
     assert [p["name"] for p in clinic["participants"]] == ["Aino Aalto"]
-    assert [len(r["ballots"]) for r in clinic["rounds"]] == [3, 1, 1, 1]
+    assert [len(r["ballots"]) for r in clinic["rounds"]] == [4, 1, 1, 1]
     assert clinic["rounds"][1]["runoff_of"] == clinic["rounds"][0]["id"]
     assert clinic["rounds"][3]["decision"]["note"] == "Digipalvelut ensin"
     assert clinic["activity"], "the activity log is part of the clinic"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -134,8 +135,9 @@ def test_dots_default_to_three_per_voter() -> None:
 
 def test_more_dots_on_one_theme_than_the_cap_is_refused_naming_the_theme() -> None:
     message = refusal(rules(VotingMethod.DOTS, dots_per_voter=5, cap_per_theme=2), {B: 3})
-    assert "At most 2" in message
-    assert "“Digitaaliset palvelut” got 3" in message
+    assert "at most 2" in message.lower()
+    assert "Digitaaliset palvelut" in message
+    assert re.search(r"\b3\b", message)
 
 
 def test_a_dot_ballot_needs_at_least_one_dot() -> None:
@@ -217,8 +219,9 @@ def test_points_over_the_cap_on_one_theme_are_refused() -> None:
     message = refusal(
         rules(VotingMethod.POINTS, points_budget=100, cap_per_theme=60), {A: 70, B: 30}
     )
-    assert "At most 60" in message
-    assert "“Ennaltaehkäisy” got 70" in message
+    assert "at most 60" in message.lower()
+    assert "Ennaltaehkäisy" in message
+    assert "70" in message
 
 
 def test_a_points_ballot_needs_points_somewhere() -> None:

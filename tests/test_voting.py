@@ -105,7 +105,7 @@ def test_dot_voting_round_sums_the_dots(
     assert [(s.theme_id, s.rank) for s in result.scores] == [(b, 1), (a, 2), (c, 2), (d, 2)]
     assert result.total == 10 and result.ballot_count == 4
 
-    with pytest.raises(ValidationError, match="At most 2"):
+    with pytest.raises(ValidationError, match=r"(?i)at most 2\b"):
         voting.cast_ballot(engine, voting_round.id, "Eeva", {a: 3})
     with pytest.raises(ValidationError, match="That is 4 dots, but each voter has 3"):
         voting.cast_ballot(engine, voting_round.id, "Eeva", {a: 2, c: 2})
@@ -154,7 +154,8 @@ def test_points_round_sums_points_within_budget_and_cap(
     assert "101" in str(over_budget.value) and "budget of 100" in str(over_budget.value)
     with pytest.raises(ValidationError) as over_cap:
         voting.cast_ballot(engine, voting_round.id, "Daniel", {c: 61})
-    assert "At most 60" in str(over_cap.value) and THEME_NAMES[2] in str(over_cap.value)
+    assert "at most 60" in str(over_cap.value).lower()
+    assert THEME_NAMES[2] in str(over_cap.value) and "61" in str(over_cap.value)
 
     result = voting.tally_round(engine, voting_round.id)
     assert scores(result) == {a: 95, b: 90, c: 65}
@@ -404,7 +405,7 @@ def test_a_runoff_among_the_tied_themes_settles_the_round(
     )
     with pytest.raises(ValidationError, match="not on the ballot"):
         voting.cast_ballot(engine, runoff.id, "Anna", {c: 1})
-    with pytest.raises(ValidationError, match="At most 1"):
+    with pytest.raises(ValidationError, match=r"(?i)at most 1\b"):
         voting.cast_ballot(engine, runoff.id, "Anna", {a: 2})
     voting.cast_ballot(engine, runoff.id, "Anna", {a: 1, b: 1})
     voting.cast_ballot(engine, runoff.id, "Ben", {a: 1})

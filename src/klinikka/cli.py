@@ -51,7 +51,7 @@ def _print_result(result: Any, clinic_title: str) -> None:
 
     language = i18n.current_language()
     click.echo(
-        _("{title}: round {number} ({method}), {ballots} ballots").format(
+        _("{title}: round {number} ({method}), ballots: {ballots}").format(
             title=clinic_title,
             number=result.number,
             method=_(METHOD_NAMES[result.method]),
@@ -73,6 +73,12 @@ def _print_result(result: Any, clinic_title: str) -> None:
         click.echo(_("Winner: {theme}").format(theme=names[result.winner]))
     elif result.tie:
         click.echo(_("The tie has not been resolved yet."))
+    if result.by_group and any(group.group_id is not None for group in result.by_group):
+        click.echo(_("By stakeholder group:"))
+        for group in result.by_group:
+            scores = ", ".join(f"{score.name} {score.score}" for score in group.scores)
+            name = group.group_name or _("No group")
+            click.echo(f"  {name} ({group.ballot_count}): {scores}")
 
 
 def build_cli() -> click.Group:
@@ -122,7 +128,7 @@ def build_cli() -> click.Group:
         for clinic in clinics:
             date = clinic.starts_at.date().isoformat() if clinic.starts_at else "-" * 10
             status = _("archived") if clinic.status == "archived" else ""
-            counts = _("{ideas} ideas, {themes} themes, {rounds} rounds").format(
+            counts = _("ideas: {ideas}, themes: {themes}, rounds: {rounds}").format(
                 ideas=clinic.idea_count, themes=clinic.theme_count, rounds=clinic.round_count
             )
             line = f"{clinic.id}\t{date}\t{clinic.title}\t{counts}"
@@ -177,19 +183,29 @@ def build_cli() -> click.Group:
             _open(ctx), document, file_name=file.name, raw=data, clinic_id=clinic_id,
             dry_run=dry_run,
         )
-        prefix = _("Dry run, nothing was changed: ") if dry_run else ""
         for new_id, title in report.clinics_added:
-            verb = _("would import") if dry_run else _("imported")
-            click.echo(f"{prefix}{verb} {new_id}\t{title}")
+            if dry_run:
+                click.echo(_("Dry run: “{title}” would be imported; nothing was changed.").format(
+                    title=title))
+            else:
+                click.echo(_("Imported “{title}” as clinic {id}.").format(title=title, id=new_id))
         for old_id, title in report.clinics_skipped:
             click.echo(_("Skipped “{title}”: it is already in the database (id {id}).").format(
                 title=title, id=old_id))
         if clinic_id is not None:
-            click.echo(prefix + i18n.ngettext(
-                "{count} idea added, {skipped} already there.",
-                "{count} ideas added, {skipped} already there.",
-                report.ideas_added,
-            ).format(count=report.ideas_added, skipped=report.ideas_skipped))
+            if dry_run:
+                message = i18n.ngettext(
+                    "Dry run: {count} idea would be added, {skipped} are already there.",
+                    "Dry run: {count} ideas would be added, {skipped} are already there.",
+                    report.ideas_added,
+                )
+            else:
+                message = i18n.ngettext(
+                    "{count} idea added, {skipped} already there.",
+                    "{count} ideas added, {skipped} already there.",
+                    report.ideas_added,
+                )
+            click.echo(message.format(count=report.ideas_added, skipped=report.ideas_skipped))
 
     @cli.command("export", help=_("Export a clinic's summary or its full data."))
     @click.argument("clinic_id", type=int, metavar="ID")

@@ -101,7 +101,9 @@ def check_file(path: Path) -> str | None:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise DatabaseFileError(N_("Cannot open {path}."), path=str(path)) from error
+        raise DatabaseFileError(
+            N_("Cannot open {path}: {reason}"), path=str(path), reason=str(error)
+        ) from error
     try:
         problems = connection.execute("PRAGMA quick_check(1)").fetchone()
         if problems is None or problems[0] != "ok":
@@ -180,7 +182,7 @@ def open_database(target: str | Path) -> Engine:
 
         if isinstance(error, OperationalError):
             raise DatabaseFileError(
-                N_("Cannot open {path}."), path=str(path or url)
+                N_("Cannot open {path}: {reason}"), path=str(path or url), reason=str(error.orig)
             ) from error
         raise
     return engine

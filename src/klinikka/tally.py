@@ -83,10 +83,14 @@ def _check_cap(rules: RoundRules, counts: Mapping[int, int]) -> None:
     cap = rules.cap_per_theme
     if cap is None:
         return
+    if rules.method is VotingMethod.DOTS:
+        message = N_("A theme can get at most {cap} dots; “{theme}” got {given}.")
+    else:
+        message = N_("A theme can get at most {cap} points; “{theme}” got {given}.")
     for theme_id, value in counts.items():
         if value > cap:
             raise ValidationError(
-                N_("At most {cap} may go to one theme; “{theme}” got {given}."),
+                message,
                 cap=cap,
                 theme=rules.name(theme_id),
                 given=value,

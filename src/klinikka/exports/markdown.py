@@ -18,7 +18,10 @@ from klinikka.i18n import N_
 from klinikka.models import NoteKind, VotingMethod
 from klinikka.tally import RoundResult, ThemeScore
 
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~\"'=:;$%&,/?@^])")
+# Characters that can start markup anywhere in a line (emphasis, code, links, HTML, entities,
+# tables, strikethrough), and what can start a block at the beginning of a line.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 
 METHOD_NAMES = {
     VotingMethod.SINGLE: N_("single choice"),
@@ -30,15 +33,27 @@ METHOD_NAMES = {
 
 
 def escape(text: str) -> str:
-    """User text as literal Markdown inline text: every ASCII punctuation mark escaped."""
-    flat = " ".join(text.split())
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    """User text as literal Markdown inline text, still readable as plain text.
+
+    Only what CommonMark (with GitHub's tables and strikethrough) could take as markup is
+    escaped: ``* _ ` [ ] < > | ~ & \\`` anywhere, and a heading, list, quote or rule marker
+    at the start. Newlines become spaces.
+    """
+    escaped = _INLINE.sub(r"\\\1", " ".join(text.split()))
+    return _LINE_START.sub(_escape_marker, escaped)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = "".join(c if c.isdigit() else "\\" + c for c in match.group(2))
+    return match.group(1) + marker
 
 
 def escape_block(text: str, indent: str = "") -> str:
-    """Multi-line user text: each line escaped, lines joined by hard breaks."""
-    lines = [escape(line) for line in text.split("\n") if line.strip()]
-    return ("\\\n" + indent).join(lines)
+    """Multi-line user text: lines joined by hard breaks, blank lines kept as paragraph breaks."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    rendered = [("\\\n" + indent).join(escape(line) for line in p.split("\n") if line.strip())
+                for p in paragraphs]
+    return ("\n\n" + indent).join(rendered)
 
 
 def _when(clinic: DocClinic, language: str) -> str:

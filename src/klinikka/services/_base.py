@@ -153,6 +153,8 @@ class Action:
         self.clinic_id = clinic_id
         self.recorder = recorder
         self.fields: dict[str, object] = {}
+        # What the log will say; the body may change it once it knows what it did.
+        self.message: str | tuple[str, str] | None = None
 
     def inserted(self, table: str, **pk: object) -> None:
         """Record a row inserted with Core (no flush sees it), so undo can delete it."""
@@ -199,7 +201,7 @@ def action(
                 clinic_id=act.clinic_id,
                 at=now,
                 action=code,
-                summary=summary_json(message, act.fields),
+                summary=summary_json(act.message or message, act.fields),
                 actor=_actor,
                 undo_data=json.dumps(recorder.changes, ensure_ascii=False) if recorder else "",
             )

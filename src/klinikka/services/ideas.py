@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, insert
@@ -35,6 +35,7 @@ from klinikka.services.participants import (
     find_group,
     find_participant,
     group_in_clinic,
+    name_key,
 )
 
 _IDEA = Idea.__table__  # type: ignore[attr-defined]
@@ -43,7 +44,8 @@ _NO_THEME = N_("There is no theme with id {id}.")
 
 # "Name / group: text" — a short prefix before the first colon that is followed by a space.
 _ATTRIBUTION = re.compile(r"^(?P<prefix>[^:.!?\n]{1,60}):(?:\s+|$)(?P<text>.*)$", re.DOTALL)
-_MAX_PREFIX_WORDS = 6
+_MAX_NAME_WORDS = 4
+_MAX_GROUP_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,15 @@ class Attribution:
     group: str = ""
 
 
-def parse_attribution(line: str) -> Attribution:
+def parse_attribution(
+    line: str, is_known_name: Callable[[str], bool] | None = None
+) -> Attribution:
     """Split ``Name / group: idea`` into its parts (see docs/capture.md).
 
-    ``Name: idea`` names the author, ``/ group: idea`` only the group, and a line that starts
-    with a colon is taken as it is, without the colon, so an idea may itself contain "x: y".
+    ``Name: idea`` names the author, ``/ group: idea`` only the group. A name is at most four
+    capitalised words (or a name ``is_known_name`` knows, however it is written), a group at
+    most four words; anything else before a colon is part of the idea. A line that starts with
+    a colon is taken as it is, without the colon.
     """
     stripped = line.strip()
     if stripped.startswith(":"):
@@ -67,12 +73,18 @@ def parse_attribution(line: str) -> Attribution:
     match = _ATTRIBUTION.match(stripped)
     if not match:
         return Attribution(text=stripped)
-    prefix = match.group("prefix")
-    if len(prefix.split()) > _MAX_PREFIX_WORDS:
+    author, slash, group = match.group("prefix").partition("/")
+    names, groups = author.split(), group.split()
+    # A name is a few capitalised words ("Maija Virtanen"); a sentence that happens to have
+    # a colon ("Ennaltaehkäisyyn tarvitaan rahoitusmalli: …") is not, and stays the idea.
+    looks_like_name = len(names) <= _MAX_NAME_WORDS and (
+        all(word[0].isupper() for word in names)
+        or (is_known_name is not None and is_known_name(" ".join(names)))
+    )
+    if not looks_like_name or len(groups) > _MAX_GROUP_WORDS or (slash and not groups):
         return Attribution(text=stripped)
-    author, _, group = prefix.partition("/")
     return Attribution(
-        text=match.group("text").strip(), author=" ".join(author.split()), group=" ".join(group.split())
+        text=match.group("text").strip(), author=" ".join(names), group=" ".join(groups)
     )
 
 
@@ -86,7 +98,7 @@ def _theme_in_clinic(session: Session, clinic_id: int, theme_id: int | None) -> 
 
 
 def _idea_text(text: str) -> str:
-    return clean_text(text, field=M_("The idea"), limit=MAX_TEXT, single_line=False)
+    return clean_text(text, field=M_("Idea"), limit=MAX_TEXT, single_line=False)
 
 
 def _attribute(
@@ -191,9 +203,30 @@ def capture_idea(
     )
 
 
+def _known_names(engine: Engine, clinic_id: int) -> KnownNames:
+    with read_session(engine) as session:
+        return KnownNames(
+            session.exec(
+                select(Participant.name).where(
+                    Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None)
+                )
+            ).all()
+        )
+
+
+class KnownNames:
+    """The clinic's participants' names, compared as ``name_key`` compares them."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._keys = {name_key(name) for name in names}
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name_key(name) in self._keys
+
+
 def capture_line(engine: Engine, clinic_id: int, line: str, *, theme_id: int | None = None) -> IdeaView:
     """Save a line as typed in the capture input, attribution syntax and all."""
-    parsed = parse_attribution(line)
+    parsed = parse_attribution(line, _known_names(engine, clinic_id).__contains__)
     return capture_idea(
         engine, clinic_id, parsed.text, author=parsed.author, group=parsed.group, theme_id=theme_id
     )
@@ -285,9 +318,11 @@ def delete_ideas(engine: Engine, idea_ids: Sequence[int]) -> int:
 def star_idea(engine: Engine, idea_id: int, starred: bool | None = None) -> IdeaView:
     """Star or unstar an idea (toggle when ``starred`` is None)."""
     clinic_id = _clinic_of_ideas(engine, [idea_id])
-    with action(engine, clinic_id, "idea.star", N_("Starred or unstarred an idea.")) as act:
+    with action(engine, clinic_id, "idea.star", N_("Starred an idea.")) as act:
         idea = get_or_404(act.session, Idea, idea_id, _NO_IDEA)
         idea.starred = (not idea.starred) if starred is None else starred
+        if not idea.starred:
+            act.message = N_("Removed the star from an idea.")
         act.session.flush()
         return _view(act.session, idea)
 

@@ -53,7 +53,7 @@ def add_note(engine: Engine, clinic_id: int, kind: NoteKind | str, text: str) ->
         note = Note(
             clinic_id=clinic_id,
             kind=note_kind,
-            text=clean_text(text, field=M_("The note"), limit=MAX_TEXT, single_line=False),
+            text=clean_text(text, field=M_("Note"), limit=MAX_TEXT, single_line=False),
             position=(existing + 1) if existing is not None else 0,
         )
         act.session.add(note)
@@ -67,7 +67,7 @@ def edit_note(engine: Engine, note_id: int, text: str) -> NoteView:
         clinic_id = get_or_404(session, Note, note_id, _NO_NOTE).clinic_id
     with action(engine, clinic_id, "note.edit", N_("Edited a note.")) as act:
         note = get_or_404(act.session, Note, note_id, _NO_NOTE)
-        note.text = clean_text(text, field=M_("The note"), limit=MAX_TEXT, single_line=False)
+        note.text = clean_text(text, field=M_("Note"), limit=MAX_TEXT, single_line=False)
         act.session.flush()
         return NoteView.model_validate(note)
 
