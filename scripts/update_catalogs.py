@@ -7,6 +7,7 @@ English msgids are the English text, so en.po is filled in automatically.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+
+from klinikka.entry import help_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "klinikka"
@@ -90,7 +93,23 @@ def main() -> int:
             write_mo(handle, catalog, use_fuzzy=False)
         missing = [m.id for m in catalog if m.id and not translated(m)]
         print(f"{language}: {len(catalog)} messages, {len(missing)} untranslated")
+    for language in LANGUAGES:
+        Path(help_path(language)).write_text(render_help(language), encoding="utf-8")
     return 0
+
+
+def render_help(language: str) -> str:
+    """``klinikka --help`` as click renders it at 80 columns, in one language."""
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from klinikka.cli import main; main(['--help'])"],
+        env={**os.environ, "KLINIKKA_LANG": language, "COLUMNS": "80"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
 
 
 if __name__ == "__main__":

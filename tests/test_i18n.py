@@ -118,3 +118,13 @@ def test_no_user_visible_literal_escapes_the_catalogs() -> None:
             if pattern.search(line):
                 unmarked.append(f"{path.relative_to(source)}:{number}")
     assert unmarked == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_stored_help_is_what_click_renders(language: str) -> None:
+    from klinikka.entry import help_path
+    from update_catalogs import render_help
+
+    stored = Path(help_path(language)).read_text(encoding="utf-8")
+    assert stored == render_help(language), "run scripts/update_catalogs.py"
+    assert "export" in stored and "tally" in stored

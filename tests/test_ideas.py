@@ -777,7 +777,7 @@ escape_soup = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=500)
 @given(escape_soup, st.booleans())
 def test_strip_controls_leaves_no_control_character(value: str, keep_newlines: bool) -> None:
     cleaned = strip_controls(value, keep_newlines=keep_newlines)
@@ -787,7 +787,7 @@ def test_strip_controls_leaves_no_control_character(value: str, keep_newlines: b
         assert "\n" not in cleaned
 
 
-@settings(max_examples=1000)
+@settings(max_examples=500)
 @given(
     st.text(
         alphabet=st.characters(exclude_categories=("Cc", "Cs"), exclude_characters=BIDI_CONTROLS)
@@ -799,3 +799,10 @@ def test_strip_controls_never_changes_text_without_controls(value: str) -> None:
     value = unicodedata.normalize("NFC", value)
 
     assert strip_controls(value) == value
+
+
+def test_capture_into_a_missing_clinic_says_so(engine: Engine) -> None:
+    with pytest.raises(NotFoundError, match="no clinic with id 42"):
+        ideas.capture_line(engine, 42, "Idea ilman klinikkaa")
+
+    assert table_count(engine, "idea") == 0

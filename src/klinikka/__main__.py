@@ -1,3 +1,3 @@
-from klinikka.cli import main
+from klinikka.entry import main
 
 main()

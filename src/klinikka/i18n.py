@@ -7,16 +7,20 @@ so it can be translated later (errors are translated when shown, in the language
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext as _gettext
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "en"
 DOMAIN = "klinikka"
-LOCALE_DIR = Path(__file__).parent / "locale"
+# A plain string, not a Path: this module is on the path of `klinikka --help`, where every
+# import is start-up time (pathlib and gettext are imported only when first needed).
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -71,6 +75,8 @@ def resolve_language(option: str | None = None, environ: Mapping[str, str] | Non
 @cache
 def translations(language: str) -> _gettext.NullTranslations:
     """The catalog of one language (English falls back to the msgids themselves)."""
+    import gettext as _gettext
+
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
