@@ -139,8 +139,10 @@ def bench_start(repeat: int) -> tuple[float, float, float]:
 def report(name: str, value: float, floor: float, goal: float) -> None:
     ratio = value / floor
     verdict = "ok" if ratio <= goal else "OVER GOAL"
-    print(f"{name:<44} {value * 1000:9.2f} ms  floor {floor * 1000:8.2f} ms"
-          f"  ratio {ratio:5.2f}  goal ≤ {goal:<4} {verdict}")
+    print(
+        f"{name:<44} {value * 1000:9.2f} ms  floor {floor * 1000:8.2f} ms"
+        f"  ratio {ratio:5.2f}  goal ≤ {goal:<4} {verdict}"
+    )
 
 
 def main() -> None:

@@ -191,12 +191,18 @@ def test_import_dry_run_then_for_real_then_again(klinikka, db_path: Path, tmp_pa
         (b"", "The file is empty"),
         (b"{not json", "not valid JSON"),
         (b'{"format": "something else"}', "not a klinikka JSON document"),
-        (b'{"format": "klinikka", "version": 99, "exported_at": "x", "clinics": []}', "newer klinikka"),
+        (
+            b'{"format": "klinikka", "version": 99, "exported_at": "x", "clinics": []}',
+            "newer klinikka",
+        ),
         (b"\xff\xfe\x00\x00garbage", "not UTF-8"),
     ],
 )
 def test_bad_import_files_get_a_clear_error_and_change_nothing(
-    klinikka, tmp_path: Path, content: bytes, message: str  # type: ignore[no-untyped-def]
+    klinikka,
+    tmp_path: Path,
+    content: bytes,
+    message: str,  # type: ignore[no-untyped-def]
 ) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)
@@ -206,7 +212,9 @@ def test_bad_import_files_get_a_clear_error_and_change_nothing(
     assert klinikka("list").out == ""
 
 
-def test_an_import_with_a_broken_reference_imports_nothing(klinikka, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_import_with_a_broken_reference_imports_nothing(
+    klinikka, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     clinic_id = seeded_vote(db_path)
     exported = tmp_path / "clinic.json"
     klinikka("export", str(clinic_id), "--format", "json", "-o", str(exported))
@@ -246,8 +254,12 @@ def test_a_database_that_is_not_one_is_refused(klinikka, tmp_path: Path) -> None
 
 def test_the_database_comes_from_klinikka_db(tmp_path: Path) -> None:
     env = {**os.environ, "KLINIKKA_DB": str(tmp_path / "env.db"), "KLINIKKA_LANG": "en"}
-    subprocess.run([sys.executable, "-m", "klinikka", "new", "Klinikka"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "klinikka", "new", "Klinikka"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     assert (tmp_path / "env.db").exists()
 
 
@@ -255,7 +267,9 @@ def test_the_default_database_is_in_the_user_data_directory(tmp_path: Path) -> N
     env = {k: v for k, v in os.environ.items() if k != "KLINIKKA_DB"}
     env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), KLINIKKA_LANG="en")
     result = subprocess.run(
-        [sys.executable, "-m", "klinikka", "new", "Klinikka"], env=env, capture_output=True,
+        [sys.executable, "-m", "klinikka", "new", "Klinikka"],
+        env=env,
+        capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr
@@ -265,8 +279,10 @@ def test_the_default_database_is_in_the_user_data_directory(tmp_path: Path) -> N
 def test_a_traceback_never_reaches_the_user(tmp_path: Path) -> None:
     env = {**os.environ, "KLINIKKA_LANG": "en"}
     result = subprocess.run(
-        [sys.executable, "-m", "klinikka", "--db", str(tmp_path), "list"], env=env,
-        capture_output=True, text=True,
+        [sys.executable, "-m", "klinikka", "--db", str(tmp_path), "list"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert result.stderr.startswith("klinikka: ") and result.stderr.count("\n") == 1
@@ -297,7 +313,9 @@ def test_help_and_version_do_not_import_textual_or_sqlmodel(flag: str) -> None:
     assert result.stderr.strip() == "[]"
 
 
-@pytest.mark.parametrize("language, word", [("fi", "Komennot"), ("sv", "Kommandon"), ("en", "Commands")])
+@pytest.mark.parametrize(
+    "language, word", [("fi", "Komennot"), ("sv", "Kommandon"), ("en", "Commands")]
+)
 def test_help_and_version_answer_without_click(language: str, word: str) -> None:
     code = (
         "import sys\n"
@@ -307,14 +325,20 @@ def test_help_and_version_answer_without_click(language: str, word: str) -> None
         "print('click' in sys.modules, file=sys.stderr)\n"
     )
     env = {**os.environ, "KLINIKKA_LANG": language, "COLUMNS": "120"}
-    shown = subprocess.run([sys.executable, "-c", code, "--help"], env=env, capture_output=True,
-                           text=True)
+    shown = subprocess.run(
+        [sys.executable, "-c", code, "--help"], env=env, capture_output=True, text=True
+    )
     assert word in shown.stdout and "tally" in shown.stdout
     assert shown.stderr.strip() == "False"
-    version = subprocess.run([sys.executable, "-c", code, "--version"], env=env,
-                             capture_output=True, text=True)
+    version = subprocess.run(
+        [sys.executable, "-c", code, "--version"], env=env, capture_output=True, text=True
+    )
     assert version.stdout.startswith("klinikka ") and version.stderr.strip() == "False"
-    narrow = subprocess.run([sys.executable, "-m", "klinikka", "--help"],
-                            env={**env, "COLUMNS": "60"}, capture_output=True, text=True)
+    narrow = subprocess.run(
+        [sys.executable, "-m", "klinikka", "--help"],
+        env={**env, "COLUMNS": "60"},
+        capture_output=True,
+        text=True,
+    )
     assert word in narrow.stdout
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 60

@@ -40,9 +40,15 @@ def source_messages() -> dict[object, object]:
 def test_every_message_in_the_source_is_translated(language: str, source_messages) -> None:  # type: ignore[no-untyped-def]
     entries = {message.id: message for message in catalog(language) if message.id}
     missing = [msgid for msgid in source_messages if msgid not in entries]
-    untranslated = [msgid for msgid in source_messages if msgid in entries and not translated(entries[msgid])]
-    assert missing == [], f"{language}.po lacks {len(missing)} messages: run scripts/update_catalogs.py"
-    assert untranslated == [], f"{language}.po has {len(untranslated)} untranslated: {untranslated[:5]}"
+    untranslated = [
+        msgid for msgid in source_messages if msgid in entries and not translated(entries[msgid])
+    ]
+    assert missing == [], (
+        f"{language}.po lacks {len(missing)} messages: run scripts/update_catalogs.py"
+    )
+    assert untranslated == [], (
+        f"{language}.po has {len(untranslated)} untranslated: {untranslated[:5]}"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -24,9 +24,15 @@ def modules_below_the_tui() -> list[str]:
 
 def test_every_layer_is_listed() -> None:
     names = modules_below_the_tui()
-    for expected in ("klinikka.models", "klinikka.db", "klinikka.tally", "klinikka.cli",
-                     "klinikka.services.voting", "klinikka.exports.markdown",
-                     "klinikka.importers.klinikka_json"):
+    for expected in (
+        "klinikka.models",
+        "klinikka.db",
+        "klinikka.tally",
+        "klinikka.cli",
+        "klinikka.services.voting",
+        "klinikka.exports.markdown",
+        "klinikka.importers.klinikka_json",
+    ):
         assert expected in names
 
 

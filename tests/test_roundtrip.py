@@ -107,12 +107,17 @@ def test_a_sample_clinic_survives_the_round_trip(sample: Path, tmp_path: Path) -
 def busy_clinic(engine: Engine) -> int:
     """A clinic with one of everything, including what undo and merges leave behind."""
     clinic = clinics.create_clinic(
-        engine, "Kaikki mukana [/]", goal="Tavoite\n\nToinen kappale", facilitator="Fasi",
-        note_taker="Kirjuri", language="sv",
+        engine,
+        "Kaikki mukana [/]",
+        goal="Tavoite\n\nToinen kappale",
+        facilitator="Fasi",
+        note_taker="Kirjuri",
+        language="sv",
     )
     group = participants.add_group(engine, clinic.id, "Kokemusasiantuntijat")
-    person = participants.add_participant(engine, clinic.id, "Aino Aalto", organisation="Järjestö ry",
-                                          group_id=group.id)
+    person = participants.add_participant(
+        engine, clinic.id, "Aino Aalto", organisation="Järjestö ry", group_id=group.id
+    )
     gone = participants.add_participant(engine, clinic.id, "Poistuva")
     a = themes.create_theme(engine, clinic.id, "Ennaltaehkäisy", "Kuvaus")
     b = themes.create_theme(engine, clinic.id, "Digipalvelut")
@@ -138,8 +143,9 @@ def busy_clinic(engine: Engine) -> int:
     runoff = voting.start_runoff(engine, tie.id)
     voting.cast_ballot(engine, runoff.id, "Aino Aalto", [a.id, b.id])
     voting.close_round(engine, runoff.id)
-    dots = voting.create_round(engine, clinic.id, "dots", dots_per_voter=5, cap_per_theme=3,
-                               hide_results=True)
+    dots = voting.create_round(
+        engine, clinic.id, "dots", dots_per_voter=5, cap_per_theme=3, hide_results=True
+    )
     voting.open_round(engine, dots.id)
     voting.cast_ballot(engine, dots.id, "Aino Aalto", {a.id: 3, b.id: 2})
     poll = voting.create_round(engine, clinic.id, "aggregate")
@@ -162,7 +168,9 @@ def test_a_clinic_with_everything_survives_the_round_trip(tmp_path: Path) -> Non
     assert canonical(again) == canonical(original)
     clinic = original["clinics"][0]
     assert [i["text"] for i in clinic["ideas"]] == [
-        "Neuvolat tiiviimmin mukaan", "Sama idea toisin sanoin", "Etävastaanotot iltaisin",
+        "Neuvolat tiiviimmin mukaan",
+        "Sama idea toisin sanoin",
+        "Etävastaanotot iltaisin",
     ]
     assert clinic["ideas"][1]["merged_into"] == clinic["ideas"][0]["id"]
     assert [t["name"] for t in clinic["themes"]] == ["Ennaltaehkäisy", "Digipalvelut"]
@@ -178,7 +186,9 @@ def test_the_results_are_the_same_after_the_round_trip(tmp_path: Path) -> None:
     clinic_id = busy_clinic(engine)
     text = render_json(export_document(engine, [clinic_id]))
     other = open_database(tmp_path / "other.db")
-    [(new_id, _)] = import_document(other, parse_document(text.encode()), file_name="x.json").clinics_added
+    [(new_id, _)] = import_document(
+        other, parse_document(text.encode()), file_name="x.json"
+    ).clinics_added
 
     def results(db: Engine, cid: int) -> list[tuple[object, ...]]:
         return [
@@ -187,6 +197,7 @@ def test_the_results_are_the_same_after_the_round_trip(tmp_path: Path) -> None:
         ]
 
     assert results(other, new_id) == results(engine, clinic_id)
-    assert [r.decided_by for r in (voting.tally_round(other, rnd.id) for rnd in voting.list_rounds(other, new_id))] == [
-        "runoff", "votes", None, "decision"
-    ]
+    assert [
+        r.decided_by
+        for r in (voting.tally_round(other, rnd.id) for rnd in voting.list_rounds(other, new_id))
+    ] == ["runoff", "votes", None, "decision"]

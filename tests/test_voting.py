@@ -312,7 +312,7 @@ def test_deleting_a_ballot_removes_its_votes_and_can_be_undone(
     result = voting.tally_round(engine, voting_round.id)
     assert scores(result) == {a: 0, b: 0, c: 10}
     assert result.ballot_count == 1
-    # Anna may vote afresh once her ballot is gone.
+    # The other ballot still stands: Ben cannot vote a second time.
     with pytest.raises(BallotExistsError):
         voting.cast_ballot(engine, voting_round.id, "Ben", {a: 1})
 

@@ -64,8 +64,11 @@ def _print_result(result: Any, clinic_title: str) -> None:
         click.echo(f"{score.rank:>3}. {score.name:<{width}}  {score.score:>6}  {share:>7}")
     if result.tie:
         names = {score.theme_id: score.name for score in result.scores}
-        click.echo(_("Tie between: {themes}.").format(
-            themes=", ".join(names[theme] for theme in result.leaders)))
+        click.echo(
+            _("Tie between: {themes}.").format(
+                themes=", ".join(names[theme] for theme in result.leaders)
+            )
+        )
     if not result.closed:
         click.echo(_("The round is still open; the results are not final."))
     elif result.winner is not None:
@@ -86,8 +89,10 @@ def build_cli() -> click.Group:
 
     @click.group(
         invoke_without_command=True,
-        help=_("Run a live online clinic: capture ideas, group them into themes, vote, "
-               "and export the summary."),
+        help=_(
+            "Run a live online clinic: capture ideas, group them into themes, vote, "
+            "and export the summary."
+        ),
         context_settings={"help_option_names": ["--help", "-h"]},
     )
     @click.option("--db", metavar=_("PATH"), help=_("The database file (or KLINIKKA_DB)."))
@@ -96,8 +101,13 @@ def build_cli() -> click.Group:
         type=click.Choice(i18n.LANGUAGES),
         help=_("The language: fi, sv or en (or KLINIKKA_LANG; otherwise the locale)."),
     )
-    @click.version_option(__version__, "--version", prog_name="klinikka",
-                          message="%(prog)s %(version)s", help=_("Show the version and exit."))
+    @click.version_option(
+        __version__,
+        "--version",
+        prog_name="klinikka",
+        message="%(prog)s %(version)s",
+        help=_("Show the version and exit."),
+    )
     @click.pass_context
     def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
         ctx.ensure_object(dict)
@@ -105,7 +115,9 @@ def build_cli() -> click.Group:
         if ctx.invoked_subcommand is None:
             click.echo(ctx.get_help())
             click.echo()
-            click.echo(_("The terminal app is not part of this version yet; the commands above work."))
+            click.echo(
+                _("The terminal app is not part of this version yet; the commands above work.")
+            )
 
     @cli.command("list", help=_("List the clinics, one a line."))
     @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))
@@ -118,9 +130,13 @@ def build_cli() -> click.Group:
         if as_json:
             import json
 
-            click.echo(json.dumps(
-                [clinic.model_dump(mode="json") for clinic in clinics], ensure_ascii=False, indent=2
-            ))
+            click.echo(
+                json.dumps(
+                    [clinic.model_dump(mode="json") for clinic in clinics],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         if not clinics:
             click.echo(_("No clinics yet: create one with “klinikka new TITLE”."), err=True)
@@ -148,10 +164,21 @@ def build_cli() -> click.Group:
 
     @cli.command("import", help=_("Import ideas or whole clinics from a file."))
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--clinic", "clinic_id", type=int, metavar="ID",
-                  help=_("Add the ideas to this clinic instead of importing whole clinics."))
-    @click.option("--format", "file_format", type=click.Choice(IMPORT_FORMATS), default="auto",
-                  show_default=True, help=_("The file's format."))
+    @click.option(
+        "--clinic",
+        "clinic_id",
+        type=int,
+        metavar="ID",
+        help=_("Add the ideas to this clinic instead of importing whole clinics."),
+    )
+    @click.option(
+        "--format",
+        "file_format",
+        type=click.Choice(IMPORT_FORMATS),
+        default="auto",
+        show_default=True,
+        help=_("The file's format."),
+    )
     @click.option("--dry-run", is_flag=True, help=_("Show what would be imported; change nothing."))
     @click.pass_context
     def import_command(
@@ -163,35 +190,57 @@ def build_cli() -> click.Group:
         try:
             size = file.stat().st_size
             if size > MAX_FILE_BYTES:
-                fail(_("The file is too large: at most {limit} MB.").format(
-                    limit=MAX_FILE_BYTES // 1024 // 1024))
+                fail(
+                    _("The file is too large: at most {limit} MB.").format(
+                        limit=MAX_FILE_BYTES // 1024 // 1024
+                    )
+                )
             data = file.read_bytes()
         except FileNotFoundError:
             fail(_("There is no file {path}.").format(path=file))
         except OSError as error:
             fail(_("Cannot read {path}: {reason}").format(path=file, reason=error.strerror or ""))
         if file_format == "auto":
-            looks_like_json = file.suffix.lower() == ".json" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+            looks_like_json = (
+                file.suffix.lower() == ".json" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+            )
             file_format = "json" if looks_like_json else ""
             if not file_format:
-                fail(_("Cannot tell the format of {path}; choose one with --format.").format(path=file))
+                fail(
+                    _("Cannot tell the format of {path}; choose one with --format.").format(
+                        path=file
+                    )
+                )
         if file_format != "json":
-            fail(_("Importing from {format} is not supported in this version yet.").format(
-                format=file_format))
+            fail(
+                _("Importing from {format} is not supported in this version yet.").format(
+                    format=file_format
+                )
+            )
         document = parse_document(data)
         report = import_document(
-            _open(ctx), document, file_name=file.name, raw=data, clinic_id=clinic_id,
+            _open(ctx),
+            document,
+            file_name=file.name,
+            raw=data,
+            clinic_id=clinic_id,
             dry_run=dry_run,
         )
         for new_id, title in report.clinics_added:
             if dry_run:
-                click.echo(_("Dry run: “{title}” would be imported; nothing was changed.").format(
-                    title=title))
+                click.echo(
+                    _("Dry run: “{title}” would be imported; nothing was changed.").format(
+                        title=title
+                    )
+                )
             else:
                 click.echo(_("Imported “{title}” as clinic {id}.").format(title=title, id=new_id))
         for old_id, title in report.clinics_skipped:
-            click.echo(_("Skipped “{title}”: it is already in the database (id {id}).").format(
-                title=title, id=old_id))
+            click.echo(
+                _("Skipped “{title}”: it is already in the database (id {id}).").format(
+                    title=title, id=old_id
+                )
+            )
         if clinic_id is not None:
             if dry_run:
                 message = i18n.ngettext(
@@ -209,18 +258,33 @@ def build_cli() -> click.Group:
 
     @cli.command("export", help=_("Export a clinic's summary or its full data."))
     @click.argument("clinic_id", type=int, metavar="ID")
-    @click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), default="md",
-                  show_default=True, help=_("The format."))
-    @click.option("-o", "output", metavar=_("PATH|-"), default="-", show_default=True,
-                  help=_("Where to write; - is standard output."))
+    @click.option(
+        "--format",
+        "file_format",
+        type=click.Choice(EXPORT_FORMATS),
+        default="md",
+        show_default=True,
+        help=_("The format."),
+    )
+    @click.option(
+        "-o",
+        "output",
+        metavar=_("PATH|-"),
+        default="-",
+        show_default=True,
+        help=_("Where to write; - is standard output."),
+    )
     @click.option("--anonymize", is_flag=True, help=_("Leave out every name and organisation."))
     @click.pass_context
     def export_command(
         ctx: click.Context, clinic_id: int, file_format: str, output: str, anonymize: bool
     ) -> None:
         if file_format not in ("md", "json"):
-            fail(_("Exporting to {format} is not supported in this version yet.").format(
-                format=file_format))
+            fail(
+                _("Exporting to {format} is not supported in this version yet.").format(
+                    format=file_format
+                )
+            )
         engine = _open(ctx)
         if file_format == "json":
             from klinikka.exports.json_export import render_json
@@ -232,8 +296,9 @@ def build_cli() -> click.Group:
             from klinikka.services.summary import build_report
 
             report = build_report(engine, clinic_id, anonymize=anonymize)
-            text = render_markdown(report.clinic, report.results, i18n.current_language(),
-                                   anonymized=anonymize)
+            text = render_markdown(
+                report.clinic, report.results, i18n.current_language(), anonymized=anonymize
+            )
         if output == "-":
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.flush()
@@ -248,7 +313,9 @@ def build_cli() -> click.Group:
     @click.option("--round", "number", type=int, metavar="N", help=_("The round's number."))
     @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))
     @click.pass_context
-    def tally_command(ctx: click.Context, clinic_id: int, number: int | None, as_json: bool) -> None:
+    def tally_command(
+        ctx: click.Context, clinic_id: int, number: int | None, as_json: bool
+    ) -> None:
         from klinikka.services.clinics import get_clinic_summary
         from klinikka.services.voting import find_round, tally_round
 
@@ -257,8 +324,11 @@ def build_cli() -> click.Group:
         voting_round = find_round(engine, clinic_id, number)
         result = tally_round(engine, voting_round.id, by_group=True)
         if result.hidden:
-            fail(_("The results of round {number} are hidden until it is closed.").format(
-                number=result.number))
+            fail(
+                _("The results of round {number} are hidden until it is closed.").format(
+                    number=result.number
+                )
+            )
         if as_json:
             import dataclasses
             import json
@@ -309,5 +379,3 @@ def _report_unexpected(error: Exception) -> NoReturn:
     if isinstance(error, OperationalError) and "locked" in str(error):
         fail(_("The database is busy in another klinikka; try again in a moment."))
     fail(_("Unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"))
-
-

@@ -21,7 +21,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise ExportError(
-            N_("Cannot write to {folder}: {reason}"), folder=str(folder), reason=error.strerror or ""
+            N_("Cannot write to {folder}: {reason}"),
+            folder=str(folder),
+            reason=error.strerror or "",
         ) from error
     try:
         with os.fdopen(handle, "wb") as stream:

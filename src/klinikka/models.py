@@ -207,9 +207,7 @@ class VotingRound(SQLModel, table=True):
         default=None, foreign_key="voting_round.id", ondelete="SET NULL"
     )
     # A tie resolved by the facilitator: the chosen theme and why.
-    decision_theme_id: int | None = Field(
-        default=None, foreign_key="theme.id", ondelete="SET NULL"
-    )
+    decision_theme_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")
     decision_note: str = ""
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -277,9 +275,7 @@ class Note(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     clinic_id: int = Field(foreign_key="clinic.id", ondelete="CASCADE", index=True)
-    kind: NoteKind = Field(
-        default=NoteKind.NOTE, sa_column=enum_column(NoteKind, NoteKind.NOTE)
-    )
+    kind: NoteKind = Field(default=NoteKind.NOTE, sa_column=enum_column(NoteKind, NoteKind.NOTE))
     text: str = Field(sa_column=Column(Text, nullable=False))
     position: int = 0
     created_at: datetime = Field(default_factory=utcnow)

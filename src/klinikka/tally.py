@@ -208,16 +208,11 @@ def rank_scores(
 ) -> list[ThemeScore]:
     """Themes by score, highest first; equal scores share a rank (1, 1, 3) and keep ballot order."""
     total = sum(totals.get(theme, 0) for theme in theme_order)
-    ordered = sorted(
-        enumerate(theme_order), key=lambda item: (-totals.get(item[1], 0), item[0])
-    )
+    ordered = sorted(enumerate(theme_order), key=lambda item: (-totals.get(item[1], 0), item[0]))
     scores: list[ThemeScore] = []
     for index, (_, theme) in enumerate(ordered):
         score = totals.get(theme, 0)
-        if scores and scores[-1].score == score:
-            rank = scores[-1].rank
-        else:
-            rank = index + 1
+        rank = scores[-1].rank if scores and scores[-1].score == score else index + 1
         scores.append(
             ThemeScore(
                 theme_id=theme,
@@ -263,7 +258,7 @@ def build_result(
     resolution: Resolution = Resolution(),
     by_group: Sequence[GroupResult] = (),
 ) -> RoundResult:
-    """A round's result from its summed values; ties stay ties unless ``resolution`` settles them."""
+    """A round's result from its summed values; a tie stays one unless ``resolution`` settles it."""
     scores = rank_scores(totals, supporters, theme_order, names)
     leaders = leaders_of(scores)
     tie = len(leaders) > 1

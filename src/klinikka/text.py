@@ -7,9 +7,7 @@ import unicodedata
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC, CSI and OSC starts among them),
 # and the bidirectional overrides and isolates that can make text display as something else.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]"
-)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
 # An escape sequence is removed whole, so its payload does not stay behind as text.
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL or ST

@@ -51,8 +51,10 @@ def _escape_marker(match: re.Match[str]) -> str:
 def escape_block(text: str, indent: str = "") -> str:
     """Multi-line user text: lines joined by hard breaks, blank lines kept as paragraph breaks."""
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    rendered = [("\\\n" + indent).join(escape(line) for line in p.split("\n") if line.strip())
-                for p in paragraphs]
+    rendered = [
+        ("\\\n" + indent).join(escape(line) for line in p.split("\n") if line.strip())
+        for p in paragraphs
+    ]
     return ("\n\n" + indent).join(rendered)
 
 
@@ -95,8 +97,15 @@ def render_markdown(
     out += _ideas(clinic, groups, t, anonymized)
     for result in results:
         voting_round = next(r for r in clinic.rounds if r.id == result.round_id)
-        out += _round(result, voting_round.title, voting_round.points_budget,
-                      voting_round.dots_per_voter, voting_round.cap_per_theme, t, language)
+        out += _round(
+            result,
+            voting_round.title,
+            voting_round.points_budget,
+            voting_round.dots_per_voter,
+            voting_round.cap_per_theme,
+            t,
+            language,
+        )
     for kind, heading in (
         (NoteKind.DECISION, t("Decisions")),
         (NoteKind.NEXT_STEP, t("Next steps")),
@@ -118,8 +127,12 @@ def _participants(
     counts: dict[int | None, int] = {}
     for person in clinic.participants:
         counts[person.group] = counts.get(person.group, 0) + 1
-    out = [f"## {t('Participants')}", "", f"| {t('Stakeholder group')} | {t('Participants')} |",
-           "|---|---:|"]
+    out = [
+        f"## {t('Participants')}",
+        "",
+        f"| {t('Stakeholder group')} | {t('Participants')} |",
+        "|---|---:|",
+    ]
     for group in clinic.groups:
         if counts.get(group.id):
             out.append(f"| {escape(group.name)} | {counts[group.id]} |")
@@ -152,7 +165,9 @@ def _ideas(
             merged.setdefault(idea.merged_into, []).append(idea)
     top = [idea for idea in clinic.ideas if idea.merged_into is None]
     out = [f"## {t('Ideas by theme')}", ""]
-    sections = [(theme.id, escape(theme.name), theme.description) for theme in clinic.themes]
+    sections: list[tuple[int | None, str, str]] = [
+        (theme.id, escape(theme.name), theme.description) for theme in clinic.themes
+    ]
     sections.append((None, t("Unassigned ideas"), ""))
     for theme_id, title, description in sections:
         ideas = [idea for idea in top if idea.theme == theme_id]
@@ -166,10 +181,13 @@ def _ideas(
             continue
         for idea in ideas:
             star = "★ " if idea.starred else ""
-            out.append(f"- {star}{escape_block(idea.text, '  ')}{_attribution(idea, groups, anonymized)}")
+            out.append(
+                f"- {star}{escape_block(idea.text, '  ')}{_attribution(idea, groups, anonymized)}"
+            )
             for child in merged.get(idea.id, []):
                 out.append(
-                    f"  - {escape_block(child.text, '    ')}{_attribution(child, groups, anonymized)}"
+                    f"  - {escape_block(child.text, '    ')}"
+                    + _attribution(child, groups, anonymized)
                 )
         out.append("")
     return out
@@ -199,8 +217,12 @@ def _round(
         rules.append(t("{points} points per voter").format(points=budget))
     if cap:
         rules.append(t("at most {cap} per theme").format(cap=cap))
-    out = [f"## {heading}", "", f"{t('Method')}: {', '.join(rules)}. "
-           f"{t('Ballots')}: {result.ballot_count}.", ""]
+    out = [
+        f"## {heading}",
+        "",
+        f"{t('Method')}: {', '.join(rules)}. {t('Ballots')}: {result.ballot_count}.",
+        "",
+    ]
     if not result.closed:
         out += [f"*{t('The round is still open; the results are not final.')}*", ""]
     out += [f"| {t('Rank')} | {t('Theme')} | {t('Score')} | {t('Share')} |", "|---:|---|---:|---:|"]
@@ -218,8 +240,13 @@ def _round(
                 line += f" ({escape(result.decision_note)})"
             out.append(f"**{line}**")
         elif result.decided_by == "runoff":
-            out.append("**" + t("Winner after runoff round {number}: {theme}").format(
-                number=result.runoff_round, theme=winner) + "**")
+            out.append(
+                "**"
+                + t("Winner after runoff round {number}: {theme}").format(
+                    number=result.runoff_round, theme=winner
+                )
+                + "**"
+            )
         else:
             out.append("**" + t("Winner: {theme}").format(theme=winner) + "**")
     elif result.tie and result.closed:
@@ -229,9 +256,12 @@ def _round(
         out += [f"### {t('Results by stakeholder group')}", ""]
         for group in result.by_group:
             name = escape(group.group_name) if group.group_name else t("No group")
-            out += [f"#### {name} ({t('Ballots').lower()}: {group.ballot_count})", "",
-                    f"| {t('Rank')} | {t('Theme')} | {t('Score')} | {t('Share')} |",
-                    "|---:|---|---:|---:|"]
+            out += [
+                f"#### {name} ({t('Ballots').lower()}: {group.ballot_count})",
+                "",
+                f"| {t('Rank')} | {t('Theme')} | {t('Score')} | {t('Share')} |",
+                "|---:|---|---:|---:|",
+            ]
             out += [_score_row(score, language) for score in group.scores]
             out.append("")
     return out

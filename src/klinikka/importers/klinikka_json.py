@@ -49,7 +49,10 @@ def parse_document(data: bytes) -> Document:
         raise ImportFormatError(N_("The file is not a klinikka JSON document."))
     if version > FORMAT_VERSION:
         raise ImportFormatError(
-            N_("The file was written by a newer klinikka (format version {version}); update klinikka to import it."),
+            N_(
+                "The file was written by a newer klinikka (format version {version});"
+                " update klinikka to import it."
+            ),
             version=version,
         )
     try:
@@ -109,7 +112,7 @@ def check_references(clinic: DocClinic) -> None:
         if idea.merged_into == idea.id:
             raise ImportFormatError(N_("The file merges idea {id} into itself."), id=idea.id)
     for voting_round in clinic.rounds:
-        on_ballot = set(voting_round.themes)
+        on_ballot: set[object] = set(voting_round.themes)
         for theme in voting_round.themes:
             _refers(theme, themes, M_("theme"))
         _refers(voting_round.runoff_of, rounds, M_("round"))

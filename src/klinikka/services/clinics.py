@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, delete, select
@@ -111,13 +112,19 @@ def create_clinic(
         starts_at=_as_datetime(starts_at),
         ends_at=_as_datetime(ends_at),
         goal=clean_text(goal, field=M_("Goal"), limit=MAX_TEXT, required=False, single_line=False),
-        facilitator=clean_text(facilitator, field=M_("Facilitator"), limit=MAX_NAME, required=False),
+        facilitator=clean_text(
+            facilitator, field=M_("Facilitator"), limit=MAX_NAME, required=False
+        ),
         note_taker=clean_text(note_taker, field=M_("Note-taker"), limit=MAX_NAME, required=False),
         language=_check_language(language or i18n.current_language()),
     )
     _check_times(clinic.starts_at, clinic.ends_at)
     with action(
-        engine, None, "clinic.create", N_("Created the clinic “{title}”."), undoable=False,
+        engine,
+        None,
+        "clinic.create",
+        N_("Created the clinic “{title}”."),
+        undoable=False,
         title=clinic.title,
     ) as act:
         act.session.add(clinic)
@@ -128,16 +135,18 @@ def create_clinic(
     return get_clinic_summary(engine, clinic.id)
 
 
-def _summaries(session: Session, clinic_ids: list[int] | None, include_archived: bool) -> list[ClinicSummary]:
-    def count(model: type, *conditions: object) -> object:
+def _summaries(
+    session: Session, clinic_ids: list[int] | None, include_archived: bool
+) -> list[ClinicSummary]:
+    def count(model: Any, *conditions: Any) -> Any:
         return (
             select(func.count())
             .select_from(model)
-            .where(model.clinic_id == Clinic.id, *conditions)  # type: ignore[attr-defined]
+            .where(model.clinic_id == Clinic.id, *conditions)
             .scalar_subquery()
         )
 
-    query = select(
+    query = select(  # type: ignore[call-overload]
         Clinic,
         count(Idea, col(Idea.deleted_at).is_(None), col(Idea.merged_into_id).is_(None)),
         count(Theme, col(Theme.deleted_at).is_(None)),
@@ -225,8 +234,13 @@ def duplicate_clinic(engine: Engine, clinic_id: int, *, title: str | None = None
         source_title = source.title
     new_title = title if title is not None else i18n._("Copy of {title}").format(title=source_title)
     with action(
-        engine, None, "clinic.duplicate", N_("Created “{title}” from the clinic “{source}”."),
-        undoable=False, title=new_title, source=source_title,
+        engine,
+        None,
+        "clinic.duplicate",
+        N_("Created “{title}” from the clinic “{source}”."),
+        undoable=False,
+        title=new_title,
+        source=source_title,
     ) as act:
         session = act.session
         source = get_clinic(session, clinic_id)
@@ -301,8 +315,12 @@ def duplicate_clinic(engine: Engine, clinic_id: int, *, title: str | None = None
 
 def set_archived(engine: Engine, clinic_id: int, archived: bool = True) -> ClinicSummary:
     """Archive a clinic (it leaves the list but keeps everything) or bring it back."""
-    message = N_("Archived the clinic.") if archived else N_("Brought the clinic back from the archive.")
-    with action(engine, clinic_id, "clinic.archive" if archived else "clinic.unarchive", message) as act:
+    message = (
+        N_("Archived the clinic.") if archived else N_("Brought the clinic back from the archive.")
+    )
+    with action(
+        engine, clinic_id, "clinic.archive" if archived else "clinic.unarchive", message
+    ) as act:
         clinic = get_clinic(act.session, clinic_id)
         clinic.status = ClinicStatus.ARCHIVED if archived else ClinicStatus.ACTIVE
     return get_clinic_summary(engine, clinic_id)
@@ -316,4 +334,4 @@ def delete_clinic(engine: Engine, clinic_id: int) -> None:
         clinic = get_clinic(act.session, clinic_id)
         act.fields["title"] = clinic.title
         # Foreign keys cascade: ideas, themes, rounds, ballots, notes and the clinic's log go too.
-        act.session.exec(delete(Clinic).where(col(Clinic.id) == clinic_id))  # type: ignore[call-overload]
+        act.session.exec(delete(Clinic).where(col(Clinic.id) == clinic_id))

@@ -94,9 +94,7 @@ def _revert(connection: Any, change: dict[str, Any]) -> None:
                 _where(table, change["pk"])
             )
         ).first()
-        if current is None or [encode_value(v) for v in current] != list(
-            change["after"].values()
-        ):
+        if current is None or [encode_value(v) for v in current] != list(change["after"].values()):
             raise stale
         connection.execute(
             update(table)

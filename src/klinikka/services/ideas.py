@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, func, insert
 from sqlalchemy.exc import IntegrityError
@@ -57,9 +58,7 @@ class Attribution:
     group: str = ""
 
 
-def parse_attribution(
-    line: str, is_known_name: Callable[[str], bool] | None = None
-) -> Attribution:
+def parse_attribution(line: str, is_known_name: Callable[[str], bool] | None = None) -> Attribution:
     """Split ``Name / group: idea`` into its parts (see docs/capture.md).
 
     ``Name: idea`` names the author, ``/ group: idea`` only the group. A name is at most four
@@ -159,7 +158,9 @@ def capture_idea(
         session = act.session
         theme_name = group_name = None
         if author or group or group_id is not None:
-            author, participant_id, group_id = _attribute(session, clinic_id, author, group, group_id)
+            author, participant_id, group_id = _attribute(
+                session, clinic_id, author, group, group_id
+            )
             if group_id is not None:
                 group_name = session.exec(
                     select(StakeholderGroup.name).where(StakeholderGroup.id == group_id)
@@ -170,7 +171,7 @@ def capture_idea(
             theme_id = _theme_in_clinic(session, clinic_id, theme_id)
             theme_name = session.exec(select(Theme.name).where(Theme.id == theme_id)).one()
         now = utcnow()
-        values = {
+        values: dict[str, Any] = {
             "uid": new_uid(),
             "clinic_id": clinic_id,
             "text": clean,
@@ -187,7 +188,8 @@ def capture_idea(
             result = session.connection().execute(insert(_IDEA).values(values))
         except IntegrityError:
             raise NotFoundError(N_("There is no clinic with id {id}."), id=clinic_id) from None
-        idea_id = result.inserted_primary_key[0]
+        assert result.inserted_primary_key is not None
+        idea_id = int(result.inserted_primary_key[0])
         act.inserted("idea", id=idea_id)
     return IdeaView(
         id=idea_id,
@@ -224,7 +226,9 @@ class KnownNames:
         return isinstance(name, str) and name_key(name) in self._keys
 
 
-def capture_line(engine: Engine, clinic_id: int, line: str, *, theme_id: int | None = None) -> IdeaView:
+def capture_line(
+    engine: Engine, clinic_id: int, line: str, *, theme_id: int | None = None
+) -> IdeaView:
     """Save a line as typed in the capture input, attribution syntax and all."""
     parsed = parse_attribution(line, _known_names(engine, clinic_id).__contains__)
     return capture_idea(
@@ -307,7 +311,11 @@ def delete_ideas(engine: Engine, idea_ids: Sequence[int]) -> int:
     """Delete one or many ideas (undoable); ideas merged into them go with them."""
     clinic_id = _clinic_of_ideas(engine, idea_ids)
     with action(
-        engine, clinic_id, "idea.delete", NP_("Deleted {count} idea.", "Deleted {count} ideas."), count=len(idea_ids)
+        engine,
+        clinic_id,
+        "idea.delete",
+        NP_("Deleted {count} idea.", "Deleted {count} ideas."),
+        count=len(idea_ids),
     ) as act:
         now = utcnow()
         for idea in _live_ideas(act.session, idea_ids):
@@ -331,7 +339,11 @@ def move_ideas(engine: Engine, idea_ids: Sequence[int], theme_id: int | None) ->
     """Move ideas to a theme, or to no theme with None (undoable)."""
     clinic_id = _clinic_of_ideas(engine, idea_ids)
     with action(
-        engine, clinic_id, "idea.move", NP_("Moved {count} idea.", "Moved {count} ideas."), count=len(idea_ids)
+        engine,
+        clinic_id,
+        "idea.move",
+        NP_("Moved {count} idea.", "Moved {count} ideas."),
+        count=len(idea_ids),
     ) as act:
         target = _theme_in_clinic(act.session, clinic_id, theme_id)
         for idea in _live_ideas(act.session, idea_ids):
@@ -350,7 +362,10 @@ def merge_ideas(engine: Engine, target_id: int, source_ids: Sequence[int]) -> Id
         raise ValidationError(N_("Choose at least one other idea to merge."))
     clinic_id = _clinic_of_ideas(engine, [target_id, *sources])
     with action(
-        engine, clinic_id, "idea.merge", N_("Merged {count} ideas into one."),
+        engine,
+        clinic_id,
+        "idea.merge",
+        N_("Merged {count} ideas into one."),
         count=len(sources) + 1,
     ) as act:
         session = act.session
@@ -404,13 +419,11 @@ def search_ideas(
         rows = session.exec(query).all()
         children: dict[int, list[IdeaView]] = {}
         top: list[tuple[Idea, str | None, str | None]] = []
-        for idea, theme_name, group_name in rows:
-            if idea.merged_into_id is None:
-                top.append((idea, theme_name, group_name))
+        for row in rows:
+            if row[0].merged_into_id is None:
+                top.append(row)
             else:
-                children.setdefault(idea.merged_into_id, []).append(
-                    _make_view(idea, theme_name, group_name)
-                )
+                children.setdefault(row[0].merged_into_id, []).append(_make_view(*row))
         needle = " ".join(text.casefold().split()) if text else ""
         views = []
         for idea, theme_name, group_name in top:
@@ -426,7 +439,9 @@ def search_ideas(
         return views
 
 
-def count_ideas_by_group(engine: Engine, clinic_id: int) -> list[tuple[int | None, str | None, int]]:
+def count_ideas_by_group(
+    engine: Engine, clinic_id: int
+) -> list[tuple[int | None, str | None, int]]:
     """Live counts: (group id, group name, ideas) for every group, and None for no group."""
     with read_session(engine) as session:
         get_clinic(session, clinic_id)

@@ -31,7 +31,9 @@ def _kind(kind: NoteKind | str) -> NoteKind:
         ) from None
 
 
-def list_notes(engine: Engine, clinic_id: int, kind: NoteKind | str | None = None) -> list[NoteView]:
+def list_notes(
+    engine: Engine, clinic_id: int, kind: NoteKind | str | None = None
+) -> list[NoteView]:
     """The clinic's notes (of one kind, if given) in their order."""
     with read_session(engine) as session:
         get_clinic(session, clinic_id)
@@ -48,7 +50,9 @@ def add_note(engine: Engine, clinic_id: int, kind: NoteKind | str, text: str) ->
     with action(engine, clinic_id, "note.add", N_("Wrote a note into the summary.")) as act:
         get_clinic(act.session, clinic_id)
         existing = act.session.exec(
-            select(Note.position).where(Note.clinic_id == clinic_id).order_by(col(Note.position).desc())
+            select(Note.position)
+            .where(Note.clinic_id == clinic_id)
+            .order_by(col(Note.position).desc())
         ).first()
         note = Note(
             clinic_id=clinic_id,

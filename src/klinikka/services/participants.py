@@ -158,7 +158,7 @@ def delete_group(engine: Engine, group_id: int) -> None:
         group = get_or_404(session, StakeholderGroup, group_id, _NO_GROUP)
         act.fields["name"] = group.name
         for model in (Participant, Idea):
-            for row in session.exec(select(model).where(model.group_id == group_id)).all():  # type: ignore[attr-defined]
+            for row in session.exec(select(model).where(model.group_id == group_id)).all():
                 row.group_id = None
         for ballot in session.exec(select(Ballot).where(Ballot.group_id == group_id)).all():
             ballot.group_id = None
@@ -208,9 +208,7 @@ def find_participant(session: Session, clinic_id: int, name: str) -> Participant
     return None
 
 
-def _check_participant_name(
-    session: Session, clinic_id: int, name: str, own_id: int | None
-) -> str:
+def _check_participant_name(session: Session, clinic_id: int, name: str, own_id: int | None) -> str:
     clean = clean_text(name, field=M_("Name"), limit=MAX_NAME)
     existing = find_participant(session, clinic_id, clean)
     if existing is not None and existing.id != own_id:
@@ -243,7 +241,9 @@ def add_participant(
         act.fields["name"] = participant.name
         session.add(participant)
         session.flush()
-        group = session.get(StakeholderGroup, participant.group_id) if participant.group_id else None
+        group = (
+            session.get(StakeholderGroup, participant.group_id) if participant.group_id else None
+        )
         return _participant_view(participant, group)
 
 
@@ -258,9 +258,7 @@ def update_participant(
     """Change a participant's name, organisation or group; what is left out stays."""
     with read_session(engine) as session:
         clinic_id = get_or_404(session, Participant, participant_id, _NO_PARTICIPANT).clinic_id
-    with action(
-        engine, clinic_id, "participant.edit", N_("Edited the participant {name}.")
-    ) as act:
+    with action(engine, clinic_id, "participant.edit", N_("Edited the participant {name}.")) as act:
         session = act.session
         participant = get_or_404(session, Participant, participant_id, _NO_PARTICIPANT)
         if name is not None:
@@ -271,11 +269,15 @@ def update_participant(
             )
         if group_id is not _UNSET:
             if group_id is not None and not isinstance(group_id, int):
-                raise ValidationError(N_("There is no stakeholder group with id {id}."), id=group_id)
+                raise ValidationError(
+                    N_("There is no stakeholder group with id {id}."), id=group_id
+                )
             participant.group_id = group_in_clinic(session, clinic_id, group_id)
         act.fields["name"] = participant.name
         session.flush()
-        group = session.get(StakeholderGroup, participant.group_id) if participant.group_id else None
+        group = (
+            session.get(StakeholderGroup, participant.group_id) if participant.group_id else None
+        )
         return _participant_view(participant, group)
 
 

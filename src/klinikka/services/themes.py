@@ -72,7 +72,10 @@ def create_theme(engine: Engine, clinic_id: int, name: str, description: str = "
             clinic_id=clinic_id,
             name=_check_name(session, clinic_id, name, None),
             description=clean_text(
-                description, field=M_("Description"), limit=MAX_TEXT, required=False,
+                description,
+                field=M_("Description"),
+                limit=MAX_TEXT,
+                required=False,
                 single_line=False,
             ),
             position=(themes[-1].position + 1) if themes else 0,
@@ -95,7 +98,10 @@ def update_theme(
             theme.name = _check_name(act.session, clinic_id, name, theme_id)
         if description is not None:
             theme.description = clean_text(
-                description, field=M_("Description"), limit=MAX_TEXT, required=False,
+                description,
+                field=M_("Description"),
+                limit=MAX_TEXT,
+                required=False,
                 single_line=False,
             )
         act.fields["name"] = theme.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,7 +100,7 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
         goal=clinic.goal,
         facilitator=clinic.facilitator,
         note_taker=clinic.note_taker,
-        language=clinic.language,  # type: ignore[arg-type]
+        language=clinic.language,
         status=clinic.status,
         created_at=clinic.created_at,
         updated_at=clinic.updated_at,
@@ -108,9 +109,7 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
             DocGroup(id=g.id or 0, code=g.code, name=g.name, position=g.position) for g in groups
         ],
         participants=[
-            DocParticipant(
-                id=p.id or 0, name=p.name, organisation=p.organisation, group=p.group_id
-            )
+            DocParticipant(id=p.id or 0, name=p.name, organisation=p.organisation, group=p.group_id)
             for p in participants
         ],
         themes=[
@@ -243,6 +242,11 @@ class ImportReport:
     dry_run: bool = False
 
 
+def _known(new_id: int | None) -> int:
+    assert new_id is not None, "the document's references were checked on reading"
+    return new_id
+
+
 def _insert_clinic(session: Session, part: DocClinic) -> int:
     clinic = Clinic(
         uid=part.uid,
@@ -333,7 +337,9 @@ def _insert_clinic(session: Session, part: DocClinic) -> int:
         rounds[r.id] = voting_round.id
         for position, theme_id in enumerate(r.themes):
             session.add(
-                RoundTheme(round_id=voting_round.id, theme_id=themes[theme_id], position=position)
+                RoundTheme(
+                    round_id=voting_round.id, theme_id=_known(themes[theme_id]), position=position
+                )
             )
         for b in r.ballots:
             ballot = Ballot(
@@ -349,12 +355,10 @@ def _insert_clinic(session: Session, part: DocClinic) -> int:
             session.flush()
             assert ballot.id is not None
             for e in b.entries:
-                themes_id = themes[e.theme]
-                assert themes_id is not None
                 session.add(
                     BallotEntry(
                         ballot_id=ballot.id,
-                        theme_id=themes_id,
+                        theme_id=_known(themes[e.theme]),
                         round_id=voting_round.id,
                         value=e.value,
                         rank=e.rank,
@@ -363,15 +367,23 @@ def _insert_clinic(session: Session, part: DocClinic) -> int:
     session.flush()
     for r in part.rounds:
         if r.runoff_of is not None:
-            row = session.get(VotingRound, rounds[r.id])
-            assert row is not None
-            row.runoff_of_id = rounds[r.runoff_of]
+            runoff = session.get(VotingRound, rounds[r.id])
+            assert runoff is not None
+            runoff.runoff_of_id = rounds[r.runoff_of]
     for n in part.notes:
         session.add(
-            Note(clinic_id=cid, kind=n.kind, text=n.text, position=n.position, created_at=n.created_at)
+            Note(
+                clinic_id=cid,
+                kind=n.kind,
+                text=n.text,
+                position=n.position,
+                created_at=n.created_at,
+            )
         )
     for a in part.activity:
-        session.add(Activity(clinic_id=cid, at=a.at, action=a.action, summary=a.summary, actor=a.actor))
+        session.add(
+            Activity(clinic_id=cid, at=a.at, action=a.action, summary=a.summary, actor=a.actor)
+        )
     return cid
 
 
@@ -404,7 +416,9 @@ def _merge_ideas_into(
             if idea.theme is not None:
                 key = name_key(theme_names[idea.theme])
                 if key not in themes:
-                    theme = Theme(clinic_id=clinic_id, name=theme_names[idea.theme], position=last_position)
+                    theme = Theme(
+                        clinic_id=clinic_id, name=theme_names[idea.theme], position=last_position
+                    )
                     last_position += 1
                     session.add(theme)
                     session.flush()
@@ -452,10 +466,8 @@ def import_document(
     skipping any it already has. ``dry_run`` reports what would happen and changes nothing.
     """
     report = ImportReport(dry_run=dry_run)
-    try:
+    with contextlib.suppress(_DryRunDone):
         _import(engine, document, file_name, raw, clinic_id, dry_run, report)
-    except _DryRunDone:
-        pass
     return report
 
 
@@ -485,7 +497,10 @@ def _import(
                         clinic_id=clinic_id,
                         action="import.ideas",
                         summary=summary_json(
-                            NP_("Imported {count} idea from {file}.", "Imported {count} ideas from {file}."),
+                            NP_(
+                                "Imported {count} idea from {file}.",
+                                "Imported {count} ideas from {file}.",
+                            ),
                             {"count": report.ideas_added, "file": file_name},
                         ),
                         actor=actor(),

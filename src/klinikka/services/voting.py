@@ -123,9 +123,13 @@ def find_round(engine: Engine, clinic_id: int, number: int | None = None) -> Rou
 def _rules(session: Session, voting_round: VotingRound) -> RoundRules:
     assert voting_round.id is not None
     theme_ids = _theme_ids(session, voting_round.id)
-    names = dict(
-        session.exec(select(Theme.id, Theme.name).where(col(Theme.id).in_(theme_ids))).all()
-    )
+    names = {
+        theme_id: name
+        for theme_id, name in session.exec(
+            select(Theme.id, Theme.name).where(col(Theme.id).in_(theme_ids))
+        ).all()
+        if theme_id is not None
+    }
     return RoundRules(
         method=voting_round.method,
         theme_ids=tuple(theme_ids),
@@ -164,15 +168,19 @@ def _check_settings(
     return None, None, None
 
 
-def _check_ballot_themes(session: Session, clinic_id: int, theme_ids: Sequence[int] | None) -> list[int]:
+def _check_ballot_themes(
+    session: Session, clinic_id: int, theme_ids: Sequence[int] | None
+) -> list[int]:
     themes = session.exec(
         select(Theme)
         .where(Theme.clinic_id == clinic_id, col(Theme.deleted_at).is_(None))
         .order_by(col(Theme.position), col(Theme.id))
     ).all()
     known = {theme.id for theme in themes}
-    chosen = [theme.id for theme in themes if theme.id is not None] if theme_ids is None else list(
-        dict.fromkeys(theme_ids)
+    chosen = (
+        [theme.id for theme in themes if theme.id is not None]
+        if theme_ids is None
+        else list(dict.fromkeys(theme_ids))
     )
     for theme_id in chosen:
         if theme_id not in known:
@@ -252,12 +260,16 @@ def update_round(
 ) -> RoundView:
     """Change a round's settings; the method, limits and ballot only before any ballot."""
     clinic_id = _clinic_of_round(engine, round_id)
-    with action(engine, clinic_id, "round.edit", N_("Changed the settings of round {number}.")) as act:
+    with action(
+        engine, clinic_id, "round.edit", N_("Changed the settings of round {number}.")
+    ) as act:
         session = act.session
         voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
         act.fields["number"] = voting_round.number
-        rules_change = method is not None or theme_ids is not None or any(
-            value is not _UNSET for value in (dots_per_voter, cap_per_theme, points_budget)
+        rules_change = (
+            method is not None
+            or theme_ids is not None
+            or any(value is not _UNSET for value in (dots_per_voter, cap_per_theme, points_budget))
         )
         if rules_change and _ballot_count(session, round_id) > 0:
             raise ConflictError(
@@ -285,12 +297,16 @@ def update_round(
             budget,
         )
         if title is not None:
-            voting_round.title = clean_text(title, field=M_("Title"), limit=MAX_NAME, required=False)
+            voting_round.title = clean_text(
+                title, field=M_("Title"), limit=MAX_NAME, required=False
+            )
         if hide_results is not None:
             voting_round.hide_results = hide_results
         if theme_ids is not None:
             chosen = _check_ballot_themes(session, clinic_id, theme_ids)
-            for link in session.exec(select(RoundTheme).where(RoundTheme.round_id == round_id)).all():
+            for link in session.exec(
+                select(RoundTheme).where(RoundTheme.round_id == round_id)
+            ).all():
                 session.delete(link)
             session.flush()
             for position, theme_id in enumerate(chosen):
@@ -369,10 +385,10 @@ def _retire(session: Session, ballot: Ballot) -> None:
 
 
 def _ballot_view(session: Session, ballot: Ballot) -> BallotView:
-    entries = session.exec(
-        select(BallotEntry).where(BallotEntry.ballot_id == ballot.id)
-    ).all()
-    ranked = sorted((entry for entry in entries if entry.rank is not None), key=lambda e: e.rank or 0)
+    entries = session.exec(select(BallotEntry).where(BallotEntry.ballot_id == ballot.id)).all()
+    ranked = sorted(
+        (entry for entry in entries if entry.rank is not None), key=lambda e: e.rank or 0
+    )
     return BallotView(
         id=ballot.id or 0,
         round_id=ballot.round_id,
@@ -418,7 +434,9 @@ def cast_ballot(
         act.fields["voter"] = name
         values = validate_ballot(_rules(session, voting_round), choices)
         if respondents is not None and (not isinstance(respondents, int) or respondents < 0):
-            raise ValidationError(N_("The number of respondents must be a whole number, zero or more."))
+            raise ValidationError(
+                N_("The number of respondents must be a whole number, zero or more.")
+            )
         key = name_key(name)
         existing = session.exec(
             select(Ballot).where(
@@ -495,9 +513,7 @@ def delete_ballot(engine: Engine, ballot_id: int) -> None:
     with read_session(engine) as session:
         ballot = get_or_404(session, Ballot, ballot_id, _NO_BALLOT)
         clinic_id = get_or_404(session, VotingRound, ballot.round_id, _NO_ROUND).clinic_id
-    with action(
-        engine, clinic_id, "ballot.delete", N_("Removed the ballot of {voter}.")
-    ) as act:
+    with action(engine, clinic_id, "ballot.delete", N_("Removed the ballot of {voter}.")) as act:
         ballot = get_or_404(act.session, Ballot, ballot_id, _NO_BALLOT)
         _open_round(act.session, ballot.round_id)
         act.fields["voter"] = ballot.voter
@@ -557,14 +573,16 @@ _GROUPS = text(
 )
 
 
-def _result(connection: Connection, round_id: int, *, by_group: bool, depth: int = 0) -> RoundResult:
+def _result(
+    connection: Connection, round_id: int, *, by_group: bool, depth: int = 0
+) -> RoundResult:
     row = connection.execute(_ROUND, {"round": round_id}).one_or_none()
     if row is None:
         raise NotFoundError(_NO_ROUND, id=round_id)
     _, number, method_value, status, hide, decision_theme, decision_note = row
     method = VotingMethod(method_value)
     closed = status == RoundStatus.CLOSED
-    names = dict(connection.execute(_BALLOT_THEMES, {"round": round_id}).all())
+    names: dict[int, str] = dict(connection.execute(_BALLOT_THEMES, {"round": round_id}).all())
     totals: dict[int, int] = {}
     supporters: dict[int, int] = {}
     for theme_id, total, count in connection.execute(_TOTALS, {"round": round_id}):
@@ -572,7 +590,9 @@ def _result(connection: Connection, round_id: int, *, by_group: bool, depth: int
         supporters[theme_id] = int(total) if method is VotingMethod.AGGREGATE else int(count)
     if method is VotingMethod.AGGREGATE:
         # People who answered an external poll: as reported, else the sum of its counts.
-        ballot_count = sum(int(n or 0) for (n,) in connection.execute(_RESPONDENTS, {"round": round_id}))
+        ballot_count = sum(
+            int(n or 0) for (n,) in connection.execute(_RESPONDENTS, {"round": round_id})
+        )
     else:
         ballot_count = int(connection.execute(_BALLOTS, {"round": round_id}).scalar_one())
     resolution = Resolution(decision_theme_id=decision_theme, decision_note=decision_note or "")
@@ -608,12 +628,16 @@ def _by_group(
 ) -> list[GroupResult]:
     totals: dict[int | None, dict[int, int]] = {}
     supporters: dict[int | None, dict[int, int]] = {}
-    for group_id, theme_id, total, count in connection.execute(_TOTALS_BY_GROUP, {"round": round_id}):
+    for group_id, theme_id, total, count in connection.execute(
+        _TOTALS_BY_GROUP, {"round": round_id}
+    ):
         totals.setdefault(group_id, {})[theme_id] = int(total)
         supporters.setdefault(group_id, {})[theme_id] = (
             int(total) if method is VotingMethod.AGGREGATE else int(count)
         )
-    ballots = dict(connection.execute(_BALLOTS_BY_GROUP, {"round": round_id}).all())
+    ballots: dict[int | None, int] = dict(
+        connection.execute(_BALLOTS_BY_GROUP, {"round": round_id}).all()
+    )
     order: list[tuple[int | None, str | None]] = list(
         connection.execute(_GROUPS, {"round": round_id}).all()
     )
@@ -637,7 +661,9 @@ def _by_group(
     return results
 
 
-def round_results(engine: Engine, round_ids: Sequence[int], *, by_group: bool = False) -> list[RoundResult]:
+def round_results(
+    engine: Engine, round_ids: Sequence[int], *, by_group: bool = False
+) -> list[RoundResult]:
     """The results of several rounds, read in one transaction."""
     with engine.connect() as connection:
         return [_result(connection, round_id, by_group=by_group) for round_id in round_ids]
@@ -656,7 +682,9 @@ def start_runoff(engine: Engine, round_id: int) -> RoundView:
     result = tally_round(engine, round_id)
     voting_round = get_round(engine, round_id)
     if not result.closed:
-        raise ConflictError(N_("Close round {number} before settling its tie."), number=voting_round.number)
+        raise ConflictError(
+            N_("Close round {number} before settling its tie."), number=voting_round.number
+        )
     if not result.tie or result.winner is not None:
         raise ConflictError(N_("Round {number} has no tie to settle."), number=voting_round.number)
     runoff = create_round(
@@ -688,7 +716,9 @@ def record_decision(engine: Engine, round_id: int, theme_id: int, note: str = ""
                 N_("Close round {number} before settling its tie."), number=voting_round.number
             )
         if not result.tie:
-            raise ConflictError(N_("Round {number} has no tie to settle."), number=voting_round.number)
+            raise ConflictError(
+                N_("Round {number} has no tie to settle."), number=voting_round.number
+            )
         if theme_id not in result.leaders:
             raise ValidationError(N_("The decision must be one of the tied themes."))
         voting_round.decision_theme_id = theme_id
