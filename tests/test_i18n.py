@@ -134,3 +134,15 @@ def test_the_stored_help_is_what_click_renders(language: str) -> None:
     stored = Path(help_path(language)).read_text(encoding="utf-8")
     assert stored == render_help(language), "run scripts/update_catalogs.py"
     assert "export" in stored and "tally" in stored
+
+
+def test_no_translation_call_hides_inside_an_f_string() -> None:
+    """Babel cannot see a message inside an f-string, so it would never be translated."""
+    source = ROOT / "src" / "klinikka"
+    hidden = []
+    pattern = re.compile(r"""f(["']).*\{\s*(_|t|ngettext)\(""")
+    for path in source.rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                hidden.append(f"{path.relative_to(source)}:{number}")
+    assert hidden == []

@@ -90,7 +90,7 @@ def render_markdown(
     if facts:
         out.append("")
     if clinic.goal:
-        out += [f"## {t('Goal')}", "", escape_block(clinic.goal), ""]
+        out += ["## " + t("Goal"), "", escape_block(clinic.goal), ""]
 
     groups = {group.id: group.name for group in clinic.groups}
     out += _participants(clinic, groups, t, anonymized)
@@ -128,20 +128,20 @@ def _participants(
     for person in clinic.participants:
         counts[person.group] = counts.get(person.group, 0) + 1
     out = [
-        f"## {t('Participants')}",
+        "## " + t("Participants"),
         "",
-        f"| {t('Stakeholder group')} | {t('Participants')} |",
+        "| " + t("Stakeholder group") + " | " + t("Participants") + " |",
         "|---|---:|",
     ]
     for group in clinic.groups:
         if counts.get(group.id):
             out.append(f"| {escape(group.name)} | {counts[group.id]} |")
     if counts.get(None):
-        out.append(f"| {t('No group')} | {counts[None]} |")
+        out.append("| " + t("No group") + f" | {counts[None]} |")
     out.append("")
     organisations = sorted({p.organisation for p in clinic.participants if p.organisation})
     if organisations and not anonymized:
-        out += [f"{t('Organisations')}: " + ", ".join(escape(o) for o in organisations), ""]
+        out += [t("Organisations") + ": " + ", ".join(escape(o) for o in organisations), ""]
     return out
 
 
@@ -164,7 +164,7 @@ def _ideas(
         if idea.merged_into is not None:
             merged.setdefault(idea.merged_into, []).append(idea)
     top = [idea for idea in clinic.ideas if idea.merged_into is None]
-    out = [f"## {t('Ideas by theme')}", ""]
+    out = ["## " + t("Ideas by theme"), ""]
     sections: list[tuple[int | None, str, str]] = [
         (theme.id, escape(theme.name), theme.description) for theme in clinic.themes
     ]
@@ -177,7 +177,7 @@ def _ideas(
         if description:
             out += [escape_block(description), ""]
         if not ideas:
-            out += [f"*{t('No ideas.')}*", ""]
+            out += ["*" + t("No ideas.") + "*", ""]
             continue
         for idea in ideas:
             star = "★ " if idea.starred else ""
@@ -191,6 +191,10 @@ def _ideas(
                 )
         out.append("")
     return out
+
+
+def _score_header(t: Callable[[str], str]) -> str:
+    return "| " + " | ".join([t("Rank"), t("Theme"), t("Score"), t("Share")]) + " |"
 
 
 def _score_row(score: ThemeScore, language: str) -> str:
@@ -220,12 +224,15 @@ def _round(
     out = [
         f"## {heading}",
         "",
-        f"{t('Method')}: {', '.join(rules)}. {t('Ballots')}: {result.ballot_count}.",
+        t("Method") + f": {', '.join(rules)}. " + t("Ballots") + f": {result.ballot_count}.",
         "",
     ]
     if not result.closed:
-        out += [f"*{t('The round is still open; the results are not final.')}*", ""]
-    out += [f"| {t('Rank')} | {t('Theme')} | {t('Score')} | {t('Share')} |", "|---:|---|---:|---:|"]
+        out += ["*" + t("The round is still open; the results are not final.") + "*", ""]
+    out += [
+        _score_header(t),
+        "|---:|---|---:|---:|",
+    ]
     out += [_score_row(score, language) for score in result.scores]
     out.append("")
     names = {score.theme_id: escape(score.name) for score in result.scores}
@@ -253,13 +260,13 @@ def _round(
         out.append(t("The tie has not been resolved yet."))
     out.append("")
     if len(result.by_group) > 1 or (result.by_group and result.by_group[0].group_id is not None):
-        out += [f"### {t('Results by stakeholder group')}", ""]
+        out += ["### " + t("Results by stakeholder group"), ""]
         for group in result.by_group:
             name = escape(group.group_name) if group.group_name else t("No group")
             out += [
-                f"#### {name} ({t('Ballots').lower()}: {group.ballot_count})",
+                f"#### {name} (" + t("Ballots").lower() + f": {group.ballot_count})",
                 "",
-                f"| {t('Rank')} | {t('Theme')} | {t('Score')} | {t('Share')} |",
+                _score_header(t),
                 "|---:|---|---:|---:|",
             ]
             out += [_score_row(score, language) for score in group.scores]
