@@ -401,11 +401,6 @@ def test_duplicate_takes_a_new_title(engine: Engine, clinic: ClinicSummary) -> N
     assert clinics.get_clinic_summary(engine, clinic.id).title == clinic.title
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: duplicate_clinic prefixes 'Copy of ' to a title that may already be "
-    "MAX_TITLE long and then refuses its own title as too long",
-)
 def test_a_clinic_with_a_long_title_can_be_duplicated(engine: Engine) -> None:
     source = clinics.create_clinic(engine, "Verkkoklinikka " + "x" * (MAX_TITLE - 15))
 
@@ -618,6 +613,15 @@ def test_group_names_are_unique_ignoring_case(engine: Engine, name: str) -> None
 
     names = [g.name for g in participants.list_groups(engine, clinic.id)]
     assert names == [*DEFAULT_ENGLISH_NAMES, "Kunnat"]
+
+
+def test_a_group_the_user_added_can_be_named_in_the_capture_line(engine: Engine) -> None:
+    clinic = clinics.create_clinic(engine, "Klinikka", language="en")
+    added = participants.add_group(engine, clinic.id, "Järjestö")
+
+    idea = ideas.capture_line(engine, clinic.id, "/ Järjestö: Kerhotilat")
+
+    assert (idea.group_id, idea.group_name) == (added.id, "Järjestö")
 
 
 def test_rename_and_reorder_groups(engine: Engine) -> None:

@@ -281,11 +281,6 @@ def test_a_refused_undo_changes_nothing(engine: Engine, clinic: ClinicSummary) -
     assert snapshot(engine) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: undo of an insert (_revert, op 'insert') deletes the row without checking that "
-    "it is unchanged, so another person's later edit of the idea is silently lost",
-)
 def test_undo_of_a_capture_does_not_discard_someone_elses_edit(
     engine: Engine, clinic: ClinicSummary
 ) -> None:
@@ -300,11 +295,6 @@ def test_undo_of_a_capture_does_not_discard_someone_elses_edit(
     assert ideas.get_idea(engine, idea.id).text == "Vertaistuki kaikille"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: undo of 'Created the theme' deletes the theme row although another person has "
-    "moved ideas into it since; the foreign key's ON DELETE SET NULL unassigns them silently",
-)
 def test_undo_of_a_new_theme_does_not_unassign_someone_elses_ideas(
     engine: Engine, clinic: ClinicSummary
 ) -> None:
@@ -319,11 +309,6 @@ def test_undo_of_a_new_theme_does_not_unassign_someone_elses_ideas(
     assert ideas.get_idea(engine, idea.id).theme_id == theme.id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: undo of 'Deleted the theme' restores it even when another person has created a "
-    "theme of the same name since, leaving two themes whose names differ only in case",
-)
 def test_undo_of_a_theme_delete_does_not_make_a_duplicate_name(
     engine: Engine, clinic: ClinicSummary
 ) -> None:

@@ -551,11 +551,6 @@ def test_deleting_a_merged_idea_takes_its_merged_ideas_along(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: search_ideas filters merged ideas by their own theme, so an idea merged "
-    "from another theme vanishes from under its target in the target's theme view",
-)
 def test_the_theme_view_shows_ideas_merged_from_another_theme(
     engine: Engine, clinic: ClinicSummary
 ) -> None:
@@ -652,11 +647,6 @@ def test_search_finds_an_idea_by_the_text_merged_into_it(
     assert texts(found[0].merged) == ["Digituki ikäihmisille"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: search_ideas compares a needle that is not NFC-normalised with stored text "
-    "that is, so a search typed or pasted in decomposed form (a + U+0308) misses 'ä'",
-)
 def test_search_matches_decomposed_letters(
     engine: Engine, clinic: ClinicSummary, board: dict[str, int]
 ) -> None:

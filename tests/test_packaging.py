@@ -51,7 +51,7 @@ def test_the_wheel_holds_styles_sample_data_catalogs_and_migrations(wheel: Path)
 def test_the_wheel_declares_the_console_script(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     [entry_points] = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
-    assert "klinikka = klinikka.cli:main" in archive.read(entry_points).decode()
+    assert "klinikka = klinikka.entry:main" in archive.read(entry_points).decode()
 
 
 def test_an_installed_copy_finds_its_styles_and_sample_data(wheel: Path, tmp_path: Path) -> None:

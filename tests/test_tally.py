@@ -183,11 +183,6 @@ def test_a_theme_cannot_be_ranked_twice() -> None:
     assert "only once" in refusal(rules(VotingMethod.RANKING), [A, B, A])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: tally.validate_ballot accepts a ranking mapping that gives two themes the same "
-    "rank and silently orders them by dict order (first gets k-1, second k-2)",
-)
 def test_two_themes_at_the_same_rank_are_refused() -> None:
     refusal(rules(VotingMethod.RANKING), {A: 1, B: 1})
 

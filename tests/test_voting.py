@@ -550,11 +550,6 @@ def test_an_unknown_group_name_is_refused(
     assert voting.tally_round(engine, voting_round.id).ballot_count == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: services/voting._by_group counts an aggregate group's people as the sum of its "
-    "counts, ignoring the respondents reported, unlike the round's own ballot_count",
-)
 def test_aggregate_respondents_by_group_follow_the_same_rule_as_the_round(
     engine: Engine, clinic: ClinicSummary, three: list[int]
 ) -> None:

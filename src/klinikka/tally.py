@@ -107,6 +107,8 @@ def validate_ballot(rules: RoundRules, choices: Choices) -> list[BallotValue]:
     method = rules.method
     if method is VotingMethod.RANKING:
         if isinstance(choices, Mapping):
+            if len(set(choices.values())) != len(choices):
+                raise ValidationError(N_("Two themes cannot share a rank."))
             order = [theme for theme, _ in sorted(choices.items(), key=lambda item: item[1])]
         else:
             order = [int(theme) for theme in choices]

@@ -97,8 +97,16 @@ class ChangeRecorder:
         # In after_flush the new/dirty/deleted sets and attribute histories are still pre-flush.
         for obj in session.new:
             state = inspect(obj)
+            row = {
+                attr.key: encode_value(getattr(obj, attr.key)) for attr in state.mapper.column_attrs
+            }
             self.changes.append(
-                {"op": "insert", "table": state.mapper.local_table.name, "pk": _pk(state)}
+                {
+                    "op": "insert",
+                    "table": state.mapper.local_table.name,
+                    "pk": _pk(state),
+                    "row": row,
+                }
             )
         for obj in session.dirty:
             state = inspect(obj)
@@ -156,11 +164,16 @@ class Action:
         # What the log will say; the body may change it once it knows what it did.
         self.message: str | tuple[str, str] | None = None
 
-    def inserted(self, table: str, **pk: object) -> None:
+    def inserted(self, table: str, row: dict[str, object]) -> None:
         """Record a row inserted with Core (no flush sees it), so undo can delete it."""
         if self.recorder is not None:
             self.recorder.changes.append(
-                {"op": "insert", "table": table, "pk": {k: encode_value(v) for k, v in pk.items()}}
+                {
+                    "op": "insert",
+                    "table": table,
+                    "pk": {"id": encode_value(row["id"])},
+                    "row": {k: encode_value(v) for k, v in row.items()},
+                }
             )
 
 
@@ -203,7 +216,10 @@ def action(
                 action=code,
                 summary=summary_json(act.message or message, act.fields),
                 actor=_actor,
-                undo_data=json.dumps(recorder.changes, ensure_ascii=False) if recorder else "",
+                # An action that changed nothing has nothing to undo.
+                undo_data=json.dumps(recorder.changes, ensure_ascii=False)
+                if recorder and recorder.changes
+                else "",
             )
         )
 

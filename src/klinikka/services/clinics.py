@@ -232,7 +232,10 @@ def duplicate_clinic(engine: Engine, clinic_id: int, *, title: str | None = None
     with read_session(engine) as session:
         source = get_clinic(session, clinic_id)
         source_title = source.title
-    new_title = title if title is not None else i18n._("Copy of {title}").format(title=source_title)
+    if title is None:
+        # The copy's name may not fit; its start is what tells the copy apart.
+        title = i18n._("Copy of {title}").format(title=source_title)[:MAX_TITLE].rstrip()
+    new_title = title
     with action(
         engine,
         None,

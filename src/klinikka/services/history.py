@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, delete, insert, update
+from sqlalchemy import Engine, Table, and_, delete, func, insert, update
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, col, select
 
@@ -21,6 +21,7 @@ from klinikka.services._base import (
     summary_json,
     write_session,
 )
+from klinikka.services.participants import name_key
 
 
 def describe(summary: str, language: str | None = None) -> str:
@@ -77,30 +78,77 @@ def _where(table: Table, values: dict[str, Any]) -> Any:
     return and_(*(table.c[key] == decode_value(value) for key, value in values.items()))
 
 
+def _stale() -> ConflictError:
+    return ConflictError(N_("This can no longer be undone: it has been changed since."))
+
+
+def _unchanged(connection: Any, table: Table, pk: dict[str, Any], values: dict[str, Any]) -> bool:
+    """Whether the row still has exactly these (encoded) values."""
+    current = connection.execute(
+        core_select(*(table.c[key] for key in values)).where(_where(table, pk))
+    ).first()
+    return current is not None and [encode_value(v) for v in current] == list(values.values())
+
+
+def _referenced(connection: Any, table: Table, pk: dict[str, Any]) -> bool:
+    """Whether another row points at this one (deleting it would cascade or unlink it)."""
+    for other in SQLModel.metadata.tables.values():
+        if other.name == "activity":
+            continue
+        for key in other.foreign_keys:
+            if key.column.table is table and key.column.key in pk:
+                found = connection.execute(
+                    core_select(func.count())
+                    .select_from(other)
+                    .where(key.parent == decode_value(pk[key.column.key]))
+                ).scalar()
+                if found:
+                    return True
+    return False
+
+
 def _revert(connection: Any, change: dict[str, Any]) -> None:
     table = _table(change["table"])
-    stale = ConflictError(N_("This can no longer be undone: it has been changed since."))
     if change["op"] == "insert":
-        result = connection.execute(delete(table).where(_where(table, change["pk"])))
-        if result.rowcount != 1:
-            raise stale
+        # Undoing an insert deletes the row: only if nobody changed it or came to rely on it.
+        row = change.get("row", change["pk"])
+        if not _unchanged(connection, table, change["pk"], row):
+            raise _stale()
+        if _referenced(connection, table, change["pk"]):
+            raise _stale()
+        connection.execute(delete(table).where(_where(table, change["pk"])))
     elif change["op"] == "delete":
         connection.execute(
             insert(table).values({k: decode_value(v) for k, v in change["row"].items()})
         )
     else:
-        current = connection.execute(
-            core_select(*(table.c[key] for key in change["after"])).where(
-                _where(table, change["pk"])
-            )
-        ).first()
-        if current is None or [encode_value(v) for v in current] != list(change["after"].values()):
-            raise stale
+        if not _unchanged(connection, table, change["pk"], change["after"]):
+            raise _stale()
         connection.execute(
             update(table)
             .where(_where(table, change["pk"]))
             .values({k: decode_value(v) for k, v in change["before"].items()})
         )
+
+
+# Names that must stay unique in a clinic (ignoring case and spacing), by table.
+_NAMED_TABLES = ("theme", "participant", "stakeholder_group")
+
+
+def _check_names(connection: Any, clinic_id: int, tables: set[str]) -> None:
+    """Refuse an undo that would bring back a name someone has since given to another row."""
+    for name in _NAMED_TABLES:
+        if name not in tables:
+            continue
+        table = _table(name)
+        query = core_select(table.c.name).where(table.c.clinic_id == clinic_id)
+        if "deleted_at" in table.c:
+            query = query.where(table.c.deleted_at.is_(None))
+        keys = [name_key(value) for (value,) in connection.execute(query)]
+        if len(keys) != len(set(keys)):
+            raise ConflictError(
+                N_("This can no longer be undone: the name is now used by something else.")
+            )
 
 
 def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None:
@@ -123,8 +171,10 @@ def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
         entry = found
         connection = session.connection()
         try:
-            for change in reversed(json.loads(entry.undo_data)):
+            changes = json.loads(entry.undo_data)
+            for change in reversed(changes):
                 _revert(connection, change)
+            _check_names(connection, clinic_id, {change["table"] for change in changes})
         except ConflictError:
             raise
         except Exception as error:  # an integrity error: a later change depends on this one

@@ -38,6 +38,7 @@ from klinikka.services.participants import (
     group_in_clinic,
     name_key,
 )
+from klinikka.text import strip_controls
 
 _IDEA = Idea.__table__  # type: ignore[attr-defined]
 _NO_IDEA = N_("There is no idea with id {id}.")
@@ -190,7 +191,7 @@ def capture_idea(
             raise NotFoundError(N_("There is no clinic with id {id}."), id=clinic_id) from None
         assert result.inserted_primary_key is not None
         idea_id = int(result.inserted_primary_key[0])
-        act.inserted("idea", id=idea_id)
+        act.inserted("idea", {"id": idea_id, **values})
     return IdeaView(
         id=idea_id,
         theme_name=theme_name,
@@ -309,6 +310,7 @@ def edit_idea(
 
 def delete_ideas(engine: Engine, idea_ids: Sequence[int]) -> int:
     """Delete one or many ideas (undoable); ideas merged into them go with them."""
+    idea_ids = list(dict.fromkeys(idea_ids))
     clinic_id = _clinic_of_ideas(engine, idea_ids)
     with action(
         engine,
@@ -320,6 +322,10 @@ def delete_ideas(engine: Engine, idea_ids: Sequence[int]) -> int:
         now = utcnow()
         for idea in _live_ideas(act.session, idea_ids):
             idea.deleted_at = now
+            for child in act.session.exec(
+                select(Idea).where(Idea.merged_into_id == idea.id, col(Idea.deleted_at).is_(None))
+            ).all():
+                child.deleted_at = now
         return len(idea_ids)
 
 
@@ -337,6 +343,7 @@ def star_idea(engine: Engine, idea_id: int, starred: bool | None = None) -> Idea
 
 def move_ideas(engine: Engine, idea_ids: Sequence[int], theme_id: int | None) -> int:
     """Move ideas to a theme, or to no theme with None (undoable)."""
+    idea_ids = list(dict.fromkeys(idea_ids))
     clinic_id = _clinic_of_ideas(engine, idea_ids)
     with action(
         engine,
@@ -399,7 +406,8 @@ def search_ideas(
 ) -> list[IdeaView]:
     """The clinic's ideas in the order they came, filtered; merged ideas come under theirs.
 
-    ``text`` matches, case-insensitively, an idea's text, author or a merged idea's text.
+    The filters choose top-level ideas (a merged idea goes wherever its target goes); ``text``
+    matches, ignoring case, an idea's text, its author or the text of an idea merged into it.
     """
     with read_session(engine) as session:
         get_clinic(session, clinic_id)
@@ -410,12 +418,14 @@ def search_ideas(
             .where(Idea.clinic_id == clinic_id, col(Idea.deleted_at).is_(None))
             .order_by(col(Idea.created_at), col(Idea.id))
         )
+        # A merged idea is shown under its target, wherever its own theme or group is.
+        top_level = col(Idea.merged_into_id).is_(None)
         if group_id is not None:
-            query = query.where(Idea.group_id == group_id)
+            query = query.where(~top_level | (Idea.group_id == group_id))
         if unassigned:
-            query = query.where(col(Idea.theme_id).is_(None))
+            query = query.where(~top_level | col(Idea.theme_id).is_(None))
         elif theme_id is not None:
-            query = query.where(Idea.theme_id == theme_id)
+            query = query.where(~top_level | (Idea.theme_id == theme_id))
         rows = session.exec(query).all()
         children: dict[int, list[IdeaView]] = {}
         top: list[tuple[Idea, str | None, str | None]] = []
@@ -424,7 +434,7 @@ def search_ideas(
                 top.append(row)
             else:
                 children.setdefault(row[0].merged_into_id, []).append(_make_view(*row))
-        needle = " ".join(text.casefold().split()) if text else ""
+        needle = " ".join(strip_controls(text).casefold().split()) if text else ""
         views = []
         for idea, theme_name, group_name in top:
             merged = children.get(idea.id or 0, [])

@@ -58,9 +58,9 @@ def _groups(session: Session, clinic_id: int) -> list[StakeholderGroup]:
     )
 
 
-def _group_names(group: StakeholderGroup) -> set[str]:
-    """Every name a group answers to: its own, and a default group's name in each language."""
-    names = {name_key(group.name)}
+def _group_aliases(group: StakeholderGroup) -> set[str]:
+    """Other names a default group answers to: its code and its name in each language."""
+    names: set[str] = set()
     if group.code:
         from klinikka.services.clinics import DEFAULT_GROUPS
 
@@ -80,11 +80,16 @@ def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup 
     key = name_key(text)
     if not key:
         return None
-    groups = [(group, _group_names(group)) for group in _groups(session, clinic_id)]
-    for group, names in groups:
+    groups = _groups(session, clinic_id)
+    # A group's own name wins over another group's alias (a user may add "Järjestö" too).
+    for group in groups:
+        if name_key(group.name) == key:
+            return group
+    aliases = [(group, _group_aliases(group) | {name_key(group.name)}) for group in groups]
+    for group, names in aliases:
         if key in names:
             return group
-    starts = [group for group, names in groups if any(name.startswith(key) for name in names)]
+    starts = [group for group, names in aliases if any(name.startswith(key) for name in names)]
     return starts[0] if len(starts) == 1 else None
 
 

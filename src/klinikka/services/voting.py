@@ -567,6 +567,11 @@ _BALLOTS_BY_GROUP = text(
     "SELECT group_id, COUNT(*) FROM ballot WHERE round_id = :round AND deleted_at IS NULL"
     " GROUP BY group_id"
 )
+_RESPONDENTS_BY_GROUP = text(
+    "SELECT b.group_id, SUM(COALESCE(b.respondents, (SELECT SUM(e.value) FROM ballot_entry AS e"
+    " WHERE e.ballot_id = b.id AND e.live = 1))) FROM ballot AS b"
+    " WHERE b.round_id = :round AND b.deleted_at IS NULL GROUP BY b.group_id"
+)
 _GROUPS = text(
     "SELECT g.id, g.name FROM stakeholder_group AS g JOIN voting_round AS r"
     " ON r.clinic_id = g.clinic_id WHERE r.id = :round ORDER BY g.position, g.id"
@@ -635,9 +640,9 @@ def _by_group(
         supporters.setdefault(group_id, {})[theme_id] = (
             int(total) if method is VotingMethod.AGGREGATE else int(count)
         )
-    ballots: dict[int | None, int] = dict(
-        connection.execute(_BALLOTS_BY_GROUP, {"round": round_id}).all()
-    )
+    # An aggregate round counts people as the round does: respondents, else the counts.
+    counting = _RESPONDENTS_BY_GROUP if method is VotingMethod.AGGREGATE else _BALLOTS_BY_GROUP
+    ballots: dict[int | None, int] = dict(connection.execute(counting, {"round": round_id}).all())
     order: list[tuple[int | None, str | None]] = list(
         connection.execute(_GROUPS, {"round": round_id}).all()
     )
@@ -647,9 +652,7 @@ def _by_group(
         if group_id not in ballots and group_id not in totals:
             continue
         group_totals = totals.get(group_id, {})
-        count = int(ballots.get(group_id, 0))
-        if method is VotingMethod.AGGREGATE:
-            count = sum(group_totals.values())
+        count = int(ballots.get(group_id) or 0)
         results.append(
             GroupResult(
                 group_id=group_id,
