@@ -342,3 +342,52 @@ def test_help_and_version_answer_without_click(language: str, word: str) -> None
     )
     assert word in narrow.stdout
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 60
+
+
+HOSTILE = "\x1b]52;c;aGVsbG8=\x07[/][bold]x\x1b[31mred\x1b[0m \u202eevil\x9b2J ✓"
+
+
+def test_hostile_text_never_reaches_the_terminal(klinikka, db_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    created = klinikka("new", HOSTILE)
+    assert created.code == 0
+    clinic_id = created.out.strip()
+    engine = open_database(db_path)
+    a = themes.create_theme(engine, int(clinic_id), HOSTILE)
+    b = themes.create_theme(engine, int(clinic_id), "B")
+    voting_round = voting.create_round(engine, int(clinic_id), "single")
+    voting.open_round(engine, voting_round.id)
+    voting.cast_ballot(engine, voting_round.id, HOSTILE, [a.id])
+    voting.cast_ballot(engine, voting_round.id, "Ville", [b.id])
+    voting.close_round(engine, voting_round.id)
+    outputs = [
+        klinikka("list"),
+        klinikka("tally", clinic_id),
+        klinikka("export", clinic_id),
+        klinikka("export", clinic_id, "--format", "json"),
+        klinikka("new", "x", "--date", HOSTILE),
+    ]
+    for result in outputs:
+        for text in (result.out, result.err):
+            assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+            assert "\u202e" not in text
+    assert "[/][bold]xred evil ✓" in outputs[0].out
+    assert "red" in outputs[1].out
+
+
+def test_an_imported_file_cannot_smuggle_escape_sequences(
+    klinikka, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    exported = tmp_path / "clinic.json"
+    klinikka("export", str(clinic_id), "--format", "json", "-o", str(exported))
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    document["clinics"][0]["uid"] = "another"
+    document["clinics"][0]["title"] = "Tuotu \x1b]52;c;aGk=\x07klinikka"
+    document["clinics"][0]["ideas"][0]["text"] = "Idea \x1b[2Jtässä"
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    imported = klinikka("import", str(exported))
+    assert imported.code == 0
+    engine = open_database(db_path)
+    [new] = [c for c in clinics.list_clinics(engine) if c.id != clinic_id]
+    assert new.title == "Tuotu klinikka"
+    assert [i.text for i in ideas.search_ideas(engine, new.id)] == ["Idea tässä"]

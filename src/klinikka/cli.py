@@ -22,9 +22,16 @@ IMPORT_FORMATS = ("auto", "json", "padlet", "zoom", "teams", "text", "csv")
 EXPORT_FORMATS = ("md", "html", "csv", "json")
 
 
+def say(message: object = "", *, err: bool = False) -> None:
+    """Print a line: no text from a user or a file can send an escape sequence to the terminal."""
+    from klinikka.text import strip_controls
+
+    click.echo(strip_controls(str(message), keep_tabs=True), err=err)
+
+
 def fail(message: str) -> NoReturn:
     """Report a user error in one line and exit with 1."""
-    click.echo(f"klinikka: {message}", err=True)
+    say(f"klinikka: {message}", err=True)
     sys.exit(1)
 
 
@@ -50,7 +57,7 @@ def _print_result(result: Any, clinic_title: str) -> None:
     from klinikka.exports.markdown import METHOD_NAMES
 
     language = i18n.current_language()
-    click.echo(
+    say(
         _("{title}: round {number} ({method}), ballots: {ballots}").format(
             title=clinic_title,
             number=result.number,
@@ -61,27 +68,27 @@ def _print_result(result: Any, clinic_title: str) -> None:
     width = max((len(score.name) for score in result.scores), default=0)
     for score in result.scores:
         share = format_percent(score.share, format="#,##0.0 %", locale=language)
-        click.echo(f"{score.rank:>3}. {score.name:<{width}}  {score.score:>6}  {share:>7}")
+        say(f"{score.rank:>3}. {score.name:<{width}}  {score.score:>6}  {share:>7}")
     if result.tie:
         names = {score.theme_id: score.name for score in result.scores}
-        click.echo(
+        say(
             _("Tie between: {themes}.").format(
                 themes=", ".join(names[theme] for theme in result.leaders)
             )
         )
     if not result.closed:
-        click.echo(_("The round is still open; the results are not final."))
+        say(_("The round is still open; the results are not final."))
     elif result.winner is not None:
         names = {score.theme_id: score.name for score in result.scores}
-        click.echo(_("Winner: {theme}").format(theme=names[result.winner]))
+        say(_("Winner: {theme}").format(theme=names[result.winner]))
     elif result.tie:
-        click.echo(_("The tie has not been resolved yet."))
+        say(_("The tie has not been resolved yet."))
     if result.by_group and any(group.group_id is not None for group in result.by_group):
-        click.echo(_("By stakeholder group:"))
+        say(_("By stakeholder group:"))
         for group in result.by_group:
             scores = ", ".join(f"{score.name} {score.score}" for score in group.scores)
             name = group.group_name or _("No group")
-            click.echo(f"  {name} ({group.ballot_count}): {scores}")
+            say(f"  {name} ({group.ballot_count}): {scores}")
 
 
 def build_cli() -> click.Group:
@@ -113,11 +120,9 @@ def build_cli() -> click.Group:
         ctx.ensure_object(dict)
         ctx.obj["db"] = db
         if ctx.invoked_subcommand is None:
-            click.echo(ctx.get_help())
-            click.echo()
-            click.echo(
-                _("The terminal app is not part of this version yet; the commands above work.")
-            )
+            say(ctx.get_help())
+            say()
+            say(_("The terminal app is not part of this version yet; the commands above work."))
 
     @cli.command("list", help=_("List the clinics, one a line."))
     @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))
@@ -130,7 +135,7 @@ def build_cli() -> click.Group:
         if as_json:
             import json
 
-            click.echo(
+            say(
                 json.dumps(
                     [clinic.model_dump(mode="json") for clinic in clinics],
                     ensure_ascii=False,
@@ -139,7 +144,7 @@ def build_cli() -> click.Group:
             )
             return
         if not clinics:
-            click.echo(_("No clinics yet: create one with “klinikka new TITLE”."), err=True)
+            say(_("No clinics yet: create one with “klinikka new TITLE”."), err=True)
             return
         for clinic in clinics:
             date = clinic.starts_at.date().isoformat() if clinic.starts_at else "-" * 10
@@ -148,7 +153,7 @@ def build_cli() -> click.Group:
                 ideas=clinic.idea_count, themes=clinic.theme_count, rounds=clinic.round_count
             )
             line = f"{clinic.id}\t{date}\t{clinic.title}\t{counts}"
-            click.echo(f"{line}\t{status}" if status else line)
+            say(f"{line}\t{status}" if status else line)
 
     @cli.command("new", help=_("Create a clinic and print its id."))
     @click.argument("title")
@@ -160,7 +165,7 @@ def build_cli() -> click.Group:
         starts_at = parse_when(date)
         engine = _open(ctx)
         clinic = create_clinic(engine, title, starts_at=starts_at, language=i18n.current_language())
-        click.echo(clinic.id)
+        say(clinic.id)
 
     @cli.command("import", help=_("Import ideas or whole clinics from a file."))
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -228,15 +233,15 @@ def build_cli() -> click.Group:
         )
         for new_id, title in report.clinics_added:
             if dry_run:
-                click.echo(
+                say(
                     _("Dry run: “{title}” would be imported; nothing was changed.").format(
                         title=title
                     )
                 )
             else:
-                click.echo(_("Imported “{title}” as clinic {id}.").format(title=title, id=new_id))
+                say(_("Imported “{title}” as clinic {id}.").format(title=title, id=new_id))
         for old_id, title in report.clinics_skipped:
-            click.echo(
+            say(
                 _("Skipped “{title}”: it is already in the database (id {id}).").format(
                     title=title, id=old_id
                 )
@@ -254,7 +259,7 @@ def build_cli() -> click.Group:
                     "{count} ideas added, {skipped} already there.",
                     report.ideas_added,
                 )
-            click.echo(message.format(count=report.ideas_added, skipped=report.ideas_skipped))
+            say(message.format(count=report.ideas_added, skipped=report.ideas_skipped))
 
     @cli.command("export", help=_("Export a clinic's summary or its full data."))
     @click.argument("clinic_id", type=int, metavar="ID")
@@ -306,7 +311,7 @@ def build_cli() -> click.Group:
         from klinikka.files import write_atomically
 
         write_atomically(Path(output), text.encode("utf-8"))
-        click.echo(_("Wrote {path}.").format(path=output), err=True)
+        say(_("Wrote {path}.").format(path=output), err=True)
 
     @cli.command("tally", help=_("Show the results of a voting round (the latest by default)."))
     @click.argument("clinic_id", type=int, metavar="ID")
@@ -333,7 +338,7 @@ def build_cli() -> click.Group:
             import dataclasses
             import json
 
-            click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+            say(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
             return
         _print_result(result, clinic.title)
 
@@ -358,7 +363,7 @@ def main(argv: list[str] | None = None) -> None:
         error.show()
         sys.exit(error.exit_code)
     except click.Abort:
-        click.echo(_("Aborted."), err=True)
+        say(_("Aborted."), err=True)
         sys.exit(1)
     except KlinikkaError as error:
         fail(str(error))

@@ -8,11 +8,12 @@ importing gives everything new ids and keeps the uids.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NaiveDatetime
+from pydantic import BaseModel, ConfigDict, Field, NaiveDatetime, field_validator
 
 from klinikka.models import ClinicStatus, IdeaSource, NoteKind, RoundStatus, VotingMethod
+from klinikka.text import strip_controls
 
 FORMAT_NAME = "klinikka"
 FORMAT_VERSION = 1
@@ -20,6 +21,12 @@ FORMAT_VERSION = 1
 
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # A file may carry anything; what klinikka stores and shows never has escape sequences.
+        return strip_controls(value) if isinstance(value, str) else value
 
 
 class DocGroup(_Part):

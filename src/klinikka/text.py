@@ -19,10 +19,12 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 
 
-def strip_controls(text: str, *, keep_newlines: bool = True) -> str:
+def strip_controls(text: str, *, keep_newlines: bool = True, keep_tabs: bool = False) -> str:
     """The text without escape sequences and control characters (tabs become spaces)."""
     text = _ESCAPE_SEQUENCE.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not keep_tabs:
+        text = text.replace("\t", " ")
     text = _CONTROL.sub("", text)
     if not keep_newlines:
         text = " ".join(text.split("\n"))
