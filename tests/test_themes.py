@@ -188,7 +188,8 @@ def test_a_theme_with_votes_cannot_be_deleted(engine: Engine, clinic: ClinicSumm
         themes.delete_theme(engine, voted.id)
 
     assert (
-        str(error.value) == "The theme “Äänestetty” has votes in round 1, so it cannot be deleted."
+        str(error.value)
+        == "The theme “Äänestetty” is on the ballot of round 1, so it cannot be deleted."
     )
     assert names(engine, clinic.id) == ["Äänestetty", "Toinen"]
     assert ideas.get_idea(engine, idea.id).theme_id == voted.id

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, Table, and_, delete, func, insert, update
+from sqlalchemy import Engine, Table, and_, delete, func, insert, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, col, select
 
@@ -151,6 +152,74 @@ def _check_names(connection: Any, clinic_id: int, tables: set[str]) -> None:
             )
 
 
+_LINKS_TO_DELETED = (
+    text(
+        "SELECT COUNT(*) FROM idea AS i JOIN theme AS t ON t.id = i.theme_id"
+        " WHERE i.clinic_id = :clinic AND i.deleted_at IS NULL AND t.deleted_at IS NOT NULL"
+    ),
+    text(
+        "SELECT COUNT(*) FROM idea AS i JOIN idea AS target ON target.id = i.merged_into_id"
+        " WHERE i.clinic_id = :clinic AND i.deleted_at IS NULL AND target.deleted_at IS NOT NULL"
+    ),
+)
+
+
+def _check_links(connection: Any, clinic_id: int) -> None:
+    """Refuse an undo that brings back an idea into a theme or idea deleted since."""
+    for query in _LINKS_TO_DELETED:
+        if connection.execute(query, {"clinic": clinic_id}).scalar():
+            raise _stale()
+
+
+_ROUND_RULES = {"method", "dots_per_voter", "cap_per_theme", "points_budget"}
+
+
+def _rounds_touched(connection: Any, changes: list[dict[str, Any]]) -> tuple[set[int], set[int]]:
+    """Rounds whose ballots an undo changes, and rounds whose rules or ballot it changes."""
+    ballots: set[int] = set()
+    rules: set[int] = set()
+    for change in changes:
+        table, row = change["table"], change.get("row") or {}
+        pk = {key: decode_value(value) for key, value in change.get("pk", {}).items()}
+        if table in ("ballot", "ballot_entry"):
+            round_id = row.get("round_id")
+            if round_id is None:
+                ballot_id = pk.get("id") if table == "ballot" else pk.get("ballot_id")
+                round_id = connection.execute(
+                    text("SELECT round_id FROM ballot WHERE id = :id"), {"id": ballot_id}
+                ).scalar()
+            if round_id is not None:
+                ballots.add(int(round_id))
+        elif table == "round_theme":
+            rules.add(int(pk.get("round_id") or row["round_id"]))
+        elif table == "voting_round" and change["op"] == "update":
+            if _ROUND_RULES & set(change["after"]):
+                rules.add(int(pk["id"]))
+            if change["before"].get("status") == "draft":
+                # Undoing the opening puts the round back to draft, where ballots cannot be.
+                rules.add(int(pk["id"]))
+    return ballots, rules
+
+
+def _check_rounds(connection: Any, ballots: set[int], rules: set[int]) -> None:
+    """Ballots change only in an open round; a round with ballots keeps its rules and ballot."""
+    for round_id in ballots | rules:
+        found = connection.execute(
+            text(
+                "SELECT status, (SELECT COUNT(*) FROM ballot WHERE round_id = :id"
+                " AND deleted_at IS NULL) FROM voting_round WHERE id = :id"
+            ),
+            {"id": round_id},
+        ).first()
+        if found is None:  # the undo removed the round itself
+            continue
+        status, live_ballots = found
+        if round_id in ballots and status != "open":
+            raise _stale()
+        if round_id in rules and live_ballots:
+            raise _stale()
+
+
 def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None:
     """Undo the latest undoable action in a clinic (this process's own, if ``own_only``).
 
@@ -170,14 +239,17 @@ def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
             return None
         entry = found
         connection = session.connection()
+        changes = json.loads(entry.undo_data)
+        rounds = _rounds_touched(connection, changes)
         try:
-            changes = json.loads(entry.undo_data)
             for change in reversed(changes):
                 _revert(connection, change)
             _check_names(connection, clinic_id, {change["table"] for change in changes})
+            _check_links(connection, clinic_id)
+            _check_rounds(connection, *rounds)
         except ConflictError:
             raise
-        except Exception as error:  # an integrity error: a later change depends on this one
+        except IntegrityError as error:  # a later change depends on this one
             raise ConflictError(
                 N_("This can no longer be undone: it has been changed since.")
             ) from error

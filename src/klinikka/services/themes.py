@@ -7,7 +7,15 @@ from sqlmodel import Session, col, select
 
 from klinikka.errors import ConflictError
 from klinikka.i18n import M_, N_
-from klinikka.models import BallotEntry, Idea, RoundTheme, Theme, ThemeView, VotingRound, utcnow
+from klinikka.models import (
+    Idea,
+    RoundStatus,
+    RoundTheme,
+    Theme,
+    ThemeView,
+    VotingRound,
+    utcnow,
+)
 from klinikka.services._base import (
     MAX_NAME,
     MAX_TEXT,
@@ -126,7 +134,8 @@ def move_theme(engine: Engine, theme_id: int, position: int) -> list[ThemeView]:
 def delete_theme(engine: Engine, theme_id: int) -> int:
     """Delete a theme; its ideas become unassigned (undoable). Returns how many ideas moved.
 
-    A theme that has votes in a round cannot be deleted, so no result loses a theme.
+    A theme on the ballot of a round that has been opened cannot be deleted, so no result
+    ever loses a theme (it comes off the ballot of a draft round).
     """
     with read_session(engine) as session:
         clinic_id = get_or_404(session, Theme, theme_id, _NO_THEME).clinic_id
@@ -134,17 +143,18 @@ def delete_theme(engine: Engine, theme_id: int) -> int:
         session = act.session
         theme = get_or_404(session, Theme, theme_id, _NO_THEME)
         act.fields["name"] = theme.name
-        voted = session.exec(
+        on_ballot = session.exec(
             select(VotingRound.number)
-            .join(BallotEntry, col(BallotEntry.round_id) == VotingRound.id)
-            .where(BallotEntry.theme_id == theme_id, col(BallotEntry.live).is_(True))
+            .join(RoundTheme, col(RoundTheme.round_id) == VotingRound.id)
+            .where(RoundTheme.theme_id == theme_id, VotingRound.status != RoundStatus.DRAFT)
+            .order_by(col(VotingRound.number))
             .limit(1)
         ).first()
-        if voted is not None:
+        if on_ballot is not None:
             raise ConflictError(
-                N_("The theme “{name}” has votes in round {number}, so it cannot be deleted."),
+                N_("The theme “{name}” is on the ballot of round {number}, so it cannot be deleted."),
                 name=theme.name,
-                number=voted,
+                number=on_ballot,
             )
         for link in session.exec(select(RoundTheme).where(RoundTheme.theme_id == theme_id)).all():
             session.delete(link)

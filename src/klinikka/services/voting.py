@@ -190,6 +190,56 @@ def _check_ballot_themes(
     return chosen
 
 
+def _method(method: VotingMethod | str) -> VotingMethod:
+    try:
+        return VotingMethod(method)
+    except ValueError:
+        raise ValidationError(
+            N_("Unknown voting method “{method}”: choose one of {choices}."),
+            method=str(method),
+            choices=", ".join(m.value for m in VotingMethod),
+        ) from None
+
+
+def _add_round(
+    session: Session,
+    clinic_id: int,
+    method: VotingMethod,
+    theme_ids: Sequence[int] | None,
+    *,
+    title: str = "",
+    dots_per_voter: int | None = None,
+    cap_per_theme: int | None = None,
+    points_budget: int | None = None,
+    hide_results: bool = False,
+    runoff_of_id: int | None = None,
+) -> VotingRound:
+    dots, cap, budget = _check_settings(method, dots_per_voter, cap_per_theme, points_budget)
+    get_clinic(session, clinic_id)
+    chosen = _check_ballot_themes(session, clinic_id, theme_ids)
+    last = session.exec(
+        select(func.max(VotingRound.number)).where(VotingRound.clinic_id == clinic_id)
+    ).one()
+    voting_round = VotingRound(
+        clinic_id=clinic_id,
+        number=(last or 0) + 1,
+        title=clean_text(title, field=M_("Title"), limit=MAX_NAME, required=False),
+        method=method,
+        dots_per_voter=dots,
+        cap_per_theme=cap,
+        points_budget=budget,
+        hide_results=hide_results,
+        runoff_of_id=runoff_of_id,
+    )
+    session.add(voting_round)
+    session.flush()
+    assert voting_round.id is not None
+    for position, theme_id in enumerate(chosen):
+        session.add(RoundTheme(round_id=voting_round.id, theme_id=theme_id, position=position))
+    session.flush()
+    return voting_round
+
+
 def create_round(
     engine: Engine,
     clinic_id: int,
@@ -201,44 +251,23 @@ def create_round(
     cap_per_theme: int | None = None,
     points_budget: int | None = None,
     hide_results: bool = False,
-    runoff_of_id: int | None = None,
 ) -> RoundView:
     """Set up a round (a draft until opened); the ballot has every theme unless given some."""
-    try:
-        method = VotingMethod(method)
-    except ValueError:
-        raise ValidationError(
-            N_("Unknown voting method “{method}”: choose one of {choices}."),
-            method=str(method),
-            choices=", ".join(m.value for m in VotingMethod),
-        ) from None
-    dots, cap, budget = _check_settings(method, dots_per_voter, cap_per_theme, points_budget)
+    chosen_method = _method(method)
     with action(engine, clinic_id, "round.create", N_("Set up voting round {number}.")) as act:
-        session = act.session
-        get_clinic(session, clinic_id)
-        chosen = _check_ballot_themes(session, clinic_id, theme_ids)
-        last = session.exec(
-            select(func.max(VotingRound.number)).where(VotingRound.clinic_id == clinic_id)
-        ).one()
-        voting_round = VotingRound(
-            clinic_id=clinic_id,
-            number=(last or 0) + 1,
-            title=clean_text(title, field=M_("Title"), limit=MAX_NAME, required=False),
-            method=method,
-            dots_per_voter=dots,
-            cap_per_theme=cap,
-            points_budget=budget,
+        voting_round = _add_round(
+            act.session,
+            clinic_id,
+            chosen_method,
+            theme_ids,
+            title=title,
+            dots_per_voter=dots_per_voter,
+            cap_per_theme=cap_per_theme,
+            points_budget=points_budget,
             hide_results=hide_results,
-            runoff_of_id=runoff_of_id,
         )
-        session.add(voting_round)
-        session.flush()
-        assert voting_round.id is not None
-        for position, theme_id in enumerate(chosen):
-            session.add(RoundTheme(round_id=voting_round.id, theme_id=theme_id, position=position))
         act.fields["number"] = voting_round.number
-        session.flush()
-        return _round_view(session, voting_round)
+        return _round_view(act.session, voting_round)
 
 
 def _clinic_of_round(engine: Engine, round_id: int) -> int:
@@ -277,14 +306,7 @@ def update_round(
                 number=voting_round.number,
             )
         if method is not None:
-            try:
-                voting_round.method = VotingMethod(method)
-            except ValueError:
-                raise ValidationError(
-                    N_("Unknown voting method “{method}”: choose one of {choices}."),
-                    method=str(method),
-                    choices=", ".join(m.value for m in VotingMethod),
-                ) from None
+            voting_round.method = _method(method)
         dots, cap, budget = _check_settings(
             voting_round.method,
             voting_round.dots_per_voter if dots_per_voter is _UNSET else dots_per_voter,  # type: ignore[arg-type]
@@ -326,6 +348,9 @@ def open_round(engine: Engine, round_id: int) -> RoundView:
         voting_round.status = RoundStatus.OPEN
         voting_round.opened_at = voting_round.opened_at or utcnow()
         voting_round.closed_at = None
+        # New ballots may change who is tied: an earlier decision no longer applies.
+        voting_round.decision_theme_id = None
+        voting_round.decision_note = ""
         return _round_view(act.session, voting_round)
 
 
@@ -680,48 +705,67 @@ def tally_round(engine: Engine, round_id: int, *, by_group: bool = False) -> Rou
 # ---------------------------------------------------------------- ties
 
 
-def start_runoff(engine: Engine, round_id: int) -> RoundView:
-    """Open a runoff among the tied leaders of a closed round, with the same method and limits."""
-    result = tally_round(engine, round_id)
-    voting_round = get_round(engine, round_id)
+def _check_tie(connection: Connection, voting_round: VotingRound) -> RoundResult:
+    """The round's result, if it is closed and ends in a tie nothing has settled yet."""
+    assert voting_round.id is not None
+    result = _result(connection, voting_round.id, by_group=False)
     if not result.closed:
         raise ConflictError(
             N_("Close round {number} before settling its tie."), number=voting_round.number
         )
     if not result.tie or result.winner is not None:
         raise ConflictError(N_("Round {number} has no tie to settle."), number=voting_round.number)
-    runoff = create_round(
-        engine,
-        voting_round.clinic_id,
-        voting_round.method,
-        theme_ids=result.leaders,
-        title=voting_round.title,
-        dots_per_voter=voting_round.dots_per_voter,
-        cap_per_theme=voting_round.cap_per_theme,
-        points_budget=voting_round.points_budget,
-        hide_results=voting_round.hide_results,
-        runoff_of_id=round_id,
-    )
-    return open_round(engine, runoff.id)
+    return result
+
+
+def start_runoff(engine: Engine, round_id: int) -> RoundView:
+    """Open a runoff among the tied leaders of a closed round, with the same method and limits.
+
+    One runoff a round: a runoff that itself ties is settled by its own runoff or decision.
+    """
+    clinic_id = _clinic_of_round(engine, round_id)
+    with action(
+        engine, clinic_id, "round.runoff", N_("Opened runoff round {number} among the tied themes.")
+    ) as act:
+        session = act.session
+        voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
+        result = _check_tie(session.connection(), voting_round)
+        existing = session.exec(
+            select(VotingRound.number).where(VotingRound.runoff_of_id == round_id)
+        ).first()
+        if existing is not None:
+            raise ConflictError(
+                N_("Round {number} already has a runoff: round {runoff}."),
+                number=voting_round.number,
+                runoff=existing,
+            )
+        runoff = _add_round(
+            session,
+            clinic_id,
+            voting_round.method,
+            result.leaders,
+            title=voting_round.title,
+            dots_per_voter=voting_round.dots_per_voter,
+            cap_per_theme=voting_round.cap_per_theme,
+            points_budget=voting_round.points_budget,
+            hide_results=voting_round.hide_results,
+            runoff_of_id=round_id,
+        )
+        runoff.status = RoundStatus.OPEN
+        runoff.opened_at = utcnow()
+        act.fields["number"] = runoff.number
+        return _round_view(session, runoff)
 
 
 def record_decision(engine: Engine, round_id: int, theme_id: int, note: str = "") -> RoundResult:
     """Settle a tie by the facilitator's decision for one of the tied themes (undoable)."""
-    result = tally_round(engine, round_id)
     clinic_id = _clinic_of_round(engine, round_id)
     with action(
         engine, clinic_id, "round.decide", N_("Recorded a decision on the tie of round {number}.")
     ) as act:
         voting_round = get_or_404(act.session, VotingRound, round_id, _NO_ROUND)
         act.fields["number"] = voting_round.number
-        if not result.closed:
-            raise ConflictError(
-                N_("Close round {number} before settling its tie."), number=voting_round.number
-            )
-        if not result.tie:
-            raise ConflictError(
-                N_("Round {number} has no tie to settle."), number=voting_round.number
-            )
+        result = _check_tie(act.session.connection(), voting_round)
         if theme_id not in result.leaders:
             raise ValidationError(N_("The decision must be one of the tied themes."))
         voting_round.decision_theme_id = theme_id
