@@ -68,11 +68,31 @@ def test_new_prints_the_id_and_list_shows_the_clinic(klinikka) -> None:  # type:
     assert as_json[0]["starts_at"].startswith("2026-09-08")
 
 
-def test_list_on_an_empty_database_says_how_to_start(klinikka) -> None:  # type: ignore[no-untyped-def]
+def test_list_on_an_empty_database_says_how_to_start(klinikka, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = klinikka("list")
     assert result.code == 0
     assert result.out == ""
     assert "klinikka new" in result.err
+    assert not db_path.exists(), "a command that only reads creates no database"
+
+
+@pytest.mark.parametrize("command", ["tally", "export"])
+def test_an_unknown_clinic_is_a_clear_error(klinikka, command: str) -> None:  # type: ignore[no-untyped-def]
+    klinikka("new", "Klinikka")
+    result = klinikka(command, "42")
+    assert result.code == 1
+    assert result.err == "klinikka: There is no clinic with id 42.\n"
+
+
+@pytest.mark.parametrize("clinic_id", ["0", "-3", "99999999999999999999999"])
+def test_an_impossible_id_is_wrong_usage(klinikka, clinic_id: str) -> None:  # type: ignore[no-untyped-def]
+    result = (
+        klinikka("tally", "--", clinic_id)
+        if clinic_id.startswith("-")
+        else klinikka("tally", clinic_id)
+    )
+    assert result.code == 2
+    assert "Traceback" not in result.err
 
 
 @pytest.mark.parametrize(
@@ -80,8 +100,8 @@ def test_list_on_an_empty_database_says_how_to_start(klinikka) -> None:  # type:
     [
         (("new", "x", "--date", "2026-02-30"), "is not a date"),
         (("new", "   "), "cannot be empty"),
-        (("tally", "42"), "There is no clinic with id 42"),
-        (("export", "42"), "There is no clinic with id 42"),
+        (("tally", "42"), "There is no database at"),
+        (("export", "42"), "There is no database at"),
         (("import", "nowhere.json"), "There is no file"),
     ],
 )
@@ -95,7 +115,14 @@ def test_user_errors_are_one_line_on_stderr_with_exit_code_1(klinikka, args, mes
 
 
 @pytest.mark.parametrize(
-    "args", [("frobnicate",), ("new",), ("tally", "abc"), ("export", "1", "--format", "pdf")]
+    "args",
+    [
+        ("frobnicate",),
+        ("new",),
+        ("tally", "abc"),
+        ("export", "1", "--format", "pdf"),
+        ("import", "x.csv", "--format", "padlet"),
+    ],
 )
 def test_wrong_usage_exits_with_2(klinikka, args) -> None:  # type: ignore[no-untyped-def]
     result = klinikka(*args)

@@ -18,8 +18,11 @@ from klinikka.i18n import _
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-IMPORT_FORMATS = ("auto", "json", "padlet", "zoom", "teams", "text", "csv")
-EXPORT_FORMATS = ("md", "html", "csv", "json")
+# The formats this version reads and writes (PRODUCT.md lists the ones still to come).
+IMPORT_FORMATS = ("auto", "json")
+EXPORT_FORMATS = ("md", "json")
+# Ids are SQLite integers: anything outside is a usage error, not a crash.
+ID = click.IntRange(1, 2**63 - 1)
 
 
 def say(message: object = "", *, err: bool = False) -> None:
@@ -31,15 +34,16 @@ def say(message: object = "", *, err: bool = False) -> None:
 
 def fail(message: str) -> NoReturn:
     """Report a user error in one line and exit with 1."""
-    say(f"klinikka: {message}", err=True)
+    say(f"klinikka: {' '.join(message.split())}", err=True)
     sys.exit(1)
 
 
-def _open(ctx: click.Context) -> Engine:
+def _open(ctx: click.Context, *, create: bool = True) -> Engine:
+    """The database; commands that only read pass ``create=False`` (no file for a typo)."""
     from klinikka.db import open_database
     from klinikka.paths import database_target
 
-    return open_database(database_target(ctx.obj.get("db")))
+    return open_database(database_target(ctx.obj.get("db")), create=create)
 
 
 def _language_from_argv(argv: list[str]) -> str | None:
@@ -86,9 +90,18 @@ def _print_result(result: Any, clinic_title: str) -> None:
     if result.by_group and any(group.group_id is not None for group in result.by_group):
         say(_("By stakeholder group:"))
         for group in result.by_group:
-            scores = ", ".join(f"{score.name} {score.score}" for score in group.scores)
+            scores = ", ".join(f"{s.name} {s.score}" for s in group.scores if s.score)
             name = group.group_name or _("No group")
             say(f"  {name} ({group.ballot_count}): {scores}")
+
+
+def _export_language(ctx: click.Context, engine: Engine, clinic_id: int) -> str:
+    """A summary is in the language asked for, else in the clinic's own language."""
+    if ctx.obj.get("lang") or os.environ.get("KLINIKKA_LANG"):
+        return i18n.current_language()
+    from klinikka.services.clinics import get_clinic_summary
+
+    return get_clinic_summary(engine, clinic_id).language
 
 
 def build_cli() -> click.Group:
@@ -119,6 +132,7 @@ def build_cli() -> click.Group:
     def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
         ctx.ensure_object(dict)
         ctx.obj["db"] = db
+        ctx.obj["lang"] = lang
         if ctx.invoked_subcommand is None:
             say(ctx.get_help())
             say()
@@ -129,9 +143,13 @@ def build_cli() -> click.Group:
     @click.option("--all", "include_archived", is_flag=True, help=_("Include archived clinics."))
     @click.pass_context
     def list_command(ctx: click.Context, as_json: bool, include_archived: bool) -> None:
+        from klinikka.errors import MissingDatabaseError
         from klinikka.services.clinics import list_clinics
 
-        clinics = list_clinics(_open(ctx), include_archived=include_archived)
+        try:
+            clinics = list_clinics(_open(ctx, create=False), include_archived=include_archived)
+        except MissingDatabaseError:
+            clinics = []
         if as_json:
             import json
 
@@ -172,7 +190,7 @@ def build_cli() -> click.Group:
     @click.option(
         "--clinic",
         "clinic_id",
-        type=int,
+        type=ID,
         metavar="ID",
         help=_("Add the ideas to this clinic instead of importing whole clinics."),
     )
@@ -216,12 +234,6 @@ def build_cli() -> click.Group:
                         path=file
                     )
                 )
-        if file_format != "json":
-            fail(
-                _("Importing from {format} is not supported in this version yet.").format(
-                    format=file_format
-                )
-            )
         document = parse_document(data)
         report = import_document(
             _open(ctx),
@@ -262,7 +274,7 @@ def build_cli() -> click.Group:
             say(message.format(count=report.ideas_added, skipped=report.ideas_skipped))
 
     @cli.command("export", help=_("Export a clinic's summary or its full data."))
-    @click.argument("clinic_id", type=int, metavar="ID")
+    @click.argument("clinic_id", type=ID, metavar="ID")
     @click.option(
         "--format",
         "file_format",
@@ -284,13 +296,8 @@ def build_cli() -> click.Group:
     def export_command(
         ctx: click.Context, clinic_id: int, file_format: str, output: str, anonymize: bool
     ) -> None:
-        if file_format not in ("md", "json"):
-            fail(
-                _("Exporting to {format} is not supported in this version yet.").format(
-                    format=file_format
-                )
-            )
-        engine = _open(ctx)
+        engine = _open(ctx, create=False)
+        language = _export_language(ctx, engine, clinic_id)
         if file_format == "json":
             from klinikka.exports.json_export import render_json
             from klinikka.services.summary import build_document
@@ -301,9 +308,7 @@ def build_cli() -> click.Group:
             from klinikka.services.summary import build_report
 
             report = build_report(engine, clinic_id, anonymize=anonymize)
-            text = render_markdown(
-                report.clinic, report.results, i18n.current_language(), anonymized=anonymize
-            )
+            text = render_markdown(report.clinic, report.results, language, anonymized=anonymize)
         if output == "-":
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.flush()
@@ -314,8 +319,8 @@ def build_cli() -> click.Group:
         say(_("Wrote {path}.").format(path=output), err=True)
 
     @cli.command("tally", help=_("Show the results of a voting round (the latest by default)."))
-    @click.argument("clinic_id", type=int, metavar="ID")
-    @click.option("--round", "number", type=int, metavar="N", help=_("The round's number."))
+    @click.argument("clinic_id", type=ID, metavar="ID")
+    @click.option("--round", "number", type=ID, metavar="N", help=_("The round's number."))
     @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))
     @click.pass_context
     def tally_command(
@@ -324,7 +329,7 @@ def build_cli() -> click.Group:
         from klinikka.services.clinics import get_clinic_summary
         from klinikka.services.voting import find_round, tally_round
 
-        engine = _open(ctx)
+        engine = _open(ctx, create=False)
         clinic = get_clinic_summary(engine, clinic_id)
         voting_round = find_round(engine, clinic_id, number)
         result = tally_round(engine, voting_round.id, by_group=True)
@@ -381,6 +386,12 @@ def main(argv: list[str] | None = None) -> None:
 def _report_unexpected(error: Exception) -> NoReturn:
     from sqlalchemy.exc import OperationalError
 
-    if isinstance(error, OperationalError) and "locked" in str(error):
-        fail(_("The database is busy in another klinikka; try again in a moment."))
-    fail(_("Unexpected error: {error}").format(error=f"{type(error).__name__}: {error}"))
+    if isinstance(error, OperationalError):
+        reason = str(error.orig)
+        if "locked" in reason:
+            fail(_("The database is busy in another klinikka; try again in a moment."))
+        if "readonly" in reason or "read-only" in reason:
+            fail(_("The database cannot be written to (it is read-only)."))
+    # One line, without the SQL and parameters SQLAlchemy appends to its messages.
+    first_line = (str(error).splitlines() or [""])[0]
+    fail(_("Unexpected error: {error}").format(error=f"{type(error).__name__}: {first_line}"))

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-from klinikka.errors import DatabaseFileError
+from klinikka.errors import DatabaseFileError, MissingDatabaseError
 from klinikka.i18n import N_
 
 # Every revision in migrations/versions, oldest first; a test checks it against Alembic.
@@ -98,6 +99,19 @@ def check_file(path: Path) -> str | None:
         ) from error
     if header != SQLITE_HEADER:
         raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
+    # Reading a WAL database makes SQLite create -wal and -shm files: those the check made
+    # are removed again, so a refused file is left exactly as it was found.
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    existed = {companion for companion in companions if companion.exists()}
+    try:
+        return _check_contents(path)
+    finally:
+        for companion in companions:
+            if companion not in existed:
+                companion.unlink(missing_ok=True)
+
+
+def _check_contents(path: Path) -> str | None:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
@@ -117,6 +131,11 @@ def check_file(path: Path) -> str | None:
         if "alembic_version" not in tables or "clinic" not in tables:
             raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as error:
+        # Not damage: a file or folder SQLite may not open (permissions, a read-only mount).
+        raise DatabaseFileError(
+            N_("Cannot open {path}: {reason}"), path=str(path), reason=str(error)
+        ) from error
     except sqlite3.DatabaseError as error:
         raise DatabaseFileError(N_("{path} is damaged."), path=str(path)) from error
     finally:
@@ -158,11 +177,17 @@ def init_db(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def open_database(target: str | Path) -> Engine:
-    """Check, open and migrate the database at a path or URL; the one entry point for callers."""
+def open_database(target: str | Path, *, create: bool = True) -> Engine:
+    """Check, open and migrate the database at a path or URL; the one entry point for callers.
+
+    With ``create=False`` a missing file is an error (MissingDatabaseError) instead of a new
+    database, so a command that only reads never leaves a file behind for a mistyped path.
+    """
     url = database_url(target)
     path = sqlite_path(url)
     if path is not None:
+        if not create and not path.exists():
+            raise MissingDatabaseError(N_("There is no database at {path}."), path=str(path))
         check_file(path)
         if not path.parent.exists():
             try:
@@ -171,7 +196,12 @@ def open_database(target: str | Path) -> Engine:
                 raise DatabaseFileError(
                     N_("Cannot create the folder {path}."), path=str(path.parent)
                 ) from error
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ImportError, ArgumentError) as error:
+        raise DatabaseFileError(
+            N_("Cannot open {path}: {reason}"), path=str(target), reason=str(error)
+        ) from error
     try:
         init_db(engine)
     except Exception as error:

@@ -54,6 +54,10 @@ class DatabaseFileError(KlinikkaError):
     """The database file cannot be used: not a database, damaged, or from a newer klinikka."""
 
 
+class MissingDatabaseError(DatabaseFileError):
+    """A command that only reads was pointed at a database file that does not exist."""
+
+
 class ImportFormatError(KlinikkaError):
     """A file to import is not in the expected format."""
 

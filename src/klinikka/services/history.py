@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from sqlalchemy import Engine, Table, and_, delete, func, insert, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
 from klinikka import i18n

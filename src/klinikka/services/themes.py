@@ -152,7 +152,10 @@ def delete_theme(engine: Engine, theme_id: int) -> int:
         ).first()
         if on_ballot is not None:
             raise ConflictError(
-                N_("The theme “{name}” is on the ballot of round {number}, so it cannot be deleted."),
+                N_(
+                    "The theme “{name}” is on the ballot of round {number},"
+                    " so it cannot be deleted."
+                ),
                 name=theme.name,
                 number=on_ballot,
             )
