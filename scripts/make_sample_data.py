@@ -163,6 +163,7 @@ def settle(document: Document, t: Timeline, name: str, exported: str) -> Documen
     rounds = [
         r.model_copy(
             update={
+                "created_at": t.when["open", r.id],
                 "opened_at": t.when["open", r.id],
                 "closed_at": t.when["close", r.id],
                 "ballots": [
@@ -199,6 +200,11 @@ def settle(document: Document, t: Timeline, name: str, exported: str) -> Documen
             "groups": [
                 g.model_copy(update={"name": GROUP_NAMES.get(g.code or "", g.name)})
                 for g in clinic.groups
+            ],
+            # Themes and participants were set up before the clinic began.
+            "themes": [th.model_copy(update={"created_at": t.log[0][0]}) for th in clinic.themes],
+            "participants": [
+                p.model_copy(update={"created_at": t.log[0][0]}) for p in clinic.participants
             ],
             "ideas": idea_parts,
             "rounds": rounds,

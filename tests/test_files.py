@@ -14,7 +14,7 @@ from klinikka.files import write_atomically
 
 def test_a_new_file_is_written(tmp_path: Path) -> None:
     target = tmp_path / "summary.md"
-    write_atomically(target, "Yhteenveto\n".encode())
+    write_atomically(target, b"Yhteenveto\n")
     assert target.read_text(encoding="utf-8") == "Yhteenveto\n"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.md"]
 

@@ -164,15 +164,24 @@ def test_group_only_attribution(engine: Engine, clinic: ClinicSummary) -> None:
     assert participants.list_participants(engine, clinic.id) == []
 
 
-def test_a_name_only_attribution_makes_an_ungrouped_participant(
+def test_a_full_name_only_attribution_makes_an_ungrouped_participant(
     engine: Engine, clinic: ClinicSummary
 ) -> None:
-    idea = ideas.capture_line(engine, clinic.id, "Liisa: Nuorten mielenterveys")
+    idea = ideas.capture_line(engine, clinic.id, "Liisa Laine: Nuorten mielenterveys")
 
-    assert (idea.author, idea.group_id) == ("Liisa", None)
+    assert (idea.author, idea.group_id) == ("Liisa Laine", None)
     assert [(p.name, p.group_id) for p in participants.list_participants(engine, clinic.id)] == [
-        ("Liisa", None)
+        ("Liisa Laine", None)
     ]
+
+
+def test_a_lone_word_before_a_colon_is_no_new_participant(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    idea = ideas.capture_line(engine, clinic.id, "Huom: rahoitus puuttuu")
+
+    assert (idea.author, idea.participant_id, idea.text) == ("Huom", None, "rahoitus puuttuu")
+    assert participants.list_participants(engine, clinic.id) == []
 
 
 def test_a_line_starting_with_a_colon_is_taken_literally(

@@ -8,9 +8,17 @@ importing gives everything new ids and keeps the uids.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NaiveDatetime, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NaiveDatetime,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+)
 
 from klinikka.models import ClinicStatus, IdeaSource, NoteKind, RoundStatus, VotingMethod
 from klinikka.text import strip_controls
@@ -19,35 +27,58 @@ FORMAT_NAME = "klinikka"
 FORMAT_VERSION = 1
 
 
+# Ids link a document's parts; they must fit an SQLite integer.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# What one ballot can give one theme (a vote, dots, points, Borda points or a poll's count).
+Amount = Annotated[int, Field(ge=0, le=1_000_000_000)]
+# The fields that are one line of text, as typed names and titles are (services/_base.py).
+_ONE_LINE = {"title", "name", "author", "voter", "facilitator", "note_taker", "organisation"}
+_ONE_LINE_LIMIT = 200
+_TEXT_LIMIT = 20_000
+
+
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        # A file may carry anything; what klinikka stores and shows never has escape sequences.
-        return strip_controls(value) if isinstance(value, str) else value
+    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
+        # A file may carry anything; what klinikka stores is what typing would have stored:
+        # no escape sequences, names and titles on one line, nothing longer than typing allows.
+        if not isinstance(value, str):
+            return value
+        if info.field_name in _ONE_LINE:
+            text = " ".join(strip_controls(value).split())
+            limit = _ONE_LINE_LIMIT
+        else:
+            text = strip_controls(value)
+            limit = _TEXT_LIMIT
+        if len(text) > limit:
+            raise ValueError(f"longer than {limit} characters")
+        return text
 
 
 class DocGroup(_Part):
-    id: int
+    id: Id
     code: str | None = None
     name: str = Field(min_length=1)
     position: int = 0
 
 
 class DocParticipant(_Part):
-    id: int
+    id: Id
     name: str = Field(min_length=1)
     organisation: str = ""
-    group: int | None = None
+    group: Id | None = None
+    created_at: datetime | None = None
 
 
 class DocTheme(_Part):
-    id: int
+    id: Id
     name: str = Field(min_length=1)
     description: str = ""
     position: int = 0
+    created_at: datetime | None = None
 
 
 class DocProvenance(_Part):
@@ -60,57 +91,58 @@ class DocProvenance(_Part):
 
 
 class DocIdea(_Part):
-    id: int
+    id: Id
     uid: str = Field(min_length=1)
     text: str = Field(min_length=1)
-    theme: int | None = None
-    participant: int | None = None
+    theme: Id | None = None
+    participant: Id | None = None
     author: str = ""
-    group: int | None = None
-    starred: bool = False
+    group: Id | None = None
+    starred: StrictBool = False
     created_at: datetime
     updated_at: datetime
-    merged_into: int | None = None
+    merged_into: Id | None = None
     provenance: DocProvenance = DocProvenance()
 
 
 class DocBallotEntry(_Part):
-    theme: int
-    value: int
-    rank: int | None = None
+    theme: Id
+    value: Amount
+    rank: Annotated[int, Field(ge=1, le=1000)] | None = None
 
 
 class DocBallot(_Part):
-    id: int
+    id: Id
     voter: str
-    participant: int | None = None
-    group: int | None = None
-    respondents: int | None = None
+    participant: Id | None = None
+    group: Id | None = None
+    respondents: Amount | None = None
     cast_at: datetime
     entries: list[DocBallotEntry]
 
 
 class DocDecision(_Part):
-    theme: int
+    theme: Id
     note: str = ""
 
 
 class DocRound(_Part):
-    id: int
-    number: int = Field(ge=1)
+    id: Id
+    number: int = Field(ge=1, le=1_000_000)
     title: str = ""
     method: VotingMethod
-    dots_per_voter: int | None = None
-    cap_per_theme: int | None = None
-    points_budget: int | None = None
-    hide_results: bool = False
+    dots_per_voter: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    cap_per_theme: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    points_budget: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    hide_results: StrictBool = False
     status: RoundStatus
     opened_at: datetime | None = None
     closed_at: datetime | None = None
-    runoff_of: int | None = None
+    runoff_of: Id | None = None
     decision: DocDecision | None = None
-    themes: list[int]
+    themes: list[Id]
     ballots: list[DocBallot] = []
+    created_at: datetime | None = None
 
 
 class DocNote(_Part):
@@ -126,10 +158,11 @@ class DocActivity(_Part):
     # The log's sentence as stored: a msgid and its fields, in JSON.
     summary: str = ""
     actor: str = ""
+    undone_at: datetime | None = None
 
 
 class DocClinic(_Part):
-    id: int
+    id: Id
     uid: str = Field(min_length=1)
     title: str = Field(min_length=1)
     starts_at: NaiveDatetime | None = None
@@ -156,4 +189,4 @@ class Document(_Part):
     version: int
     generator: str = ""
     exported_at: datetime
-    clinics: list[DocClinic]
+    clinics: list[DocClinic] = Field(min_length=1)

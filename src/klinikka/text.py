@@ -7,7 +7,9 @@ import unicodedata
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC, CSI and OSC starts among them),
 # and the bidirectional overrides and isolates that can make text display as something else.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb\ud800-\udfff]"
+)
 # An escape sequence is removed whole, so its payload does not stay behind as text.
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b(?:\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC … BEL or ST
@@ -17,6 +19,11 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|\x9d[^\x07\x9c]*(?:\x07|\x9c)?"  # 8-bit OSC
 )
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case and spacing do not matter."""
+    return " ".join(name.casefold().split())
 
 
 def strip_controls(text: str, *, keep_newlines: bool = True, keep_tabs: bool = False) -> str:

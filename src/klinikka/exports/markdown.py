@@ -227,6 +227,8 @@ def _round(
         t("Method") + f": {', '.join(rules)}. " + t("Ballots") + f": {result.ballot_count}.",
         "",
     ]
+    if result.hidden:
+        return [*out, "*" + t("The results are hidden until the round is closed.") + "*", ""]
     if not result.closed:
         out += ["*" + t("The round is still open; the results are not final.") + "*", ""]
     out += [

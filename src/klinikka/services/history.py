@@ -22,7 +22,7 @@ from klinikka.services._base import (
     summary_json,
     write_session,
 )
-from klinikka.services.participants import name_key
+from klinikka.text import name_key
 
 
 def describe(summary: str, language: str | None = None) -> str:

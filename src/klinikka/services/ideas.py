@@ -36,9 +36,8 @@ from klinikka.services.participants import (
     find_group,
     find_participant,
     group_in_clinic,
-    name_key,
 )
-from klinikka.text import strip_controls
+from klinikka.text import name_key, strip_controls
 
 _IDEA = Idea.__table__  # type: ignore[attr-defined]
 _NO_IDEA = N_("There is no idea with id {id}.")
@@ -110,9 +109,11 @@ def _attribute(
 ) -> tuple[str, int | None, int | None]:
     """Resolve an attribution to (author, participant id, group id).
 
-    A known name links the participant and, unless a group is given, their group; a new name
-    with a group becomes a participant of that group, so participants are counted by group.
+    A known name links the participant and, unless a group is given, their group. A new name
+    becomes a participant when it has a group or is a full name (two words or more), so that
+    participants are counted by group; a lone word ("Huom") stays only the author's name.
     """
+    get_clinic(session, clinic_id)
     author = clean_text(author, field=M_("Name"), limit=MAX_NAME, required=False)
     if group_name:
         group = find_group(session, clinic_id, group_name)
@@ -127,6 +128,8 @@ def _attribute(
     if author:
         participant = find_participant(session, clinic_id, author)
         if participant is None:
+            if group_id is None and len(author.split()) < 2:
+                return author, None, None
             participant = Participant(clinic_id=clinic_id, name=author, group_id=group_id)
             session.add(participant)
             session.flush()

@@ -23,15 +23,11 @@ from klinikka.services._base import (
     get_or_404,
     read_session,
 )
+from klinikka.text import name_key
 
 _UNSET: object = object()
 _NO_GROUP = N_("There is no stakeholder group with id {id}.")
 _NO_PARTICIPANT = N_("There is no participant with id {id}.")
-
-
-def name_key(name: str) -> str:
-    """How names are compared: case and spacing do not matter."""
-    return " ".join(name.casefold().split())
 
 
 # ---------------------------------------------------------------- groups

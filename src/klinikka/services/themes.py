@@ -25,7 +25,7 @@ from klinikka.services._base import (
     get_or_404,
     read_session,
 )
-from klinikka.services.participants import name_key
+from klinikka.text import name_key
 
 _NO_THEME = N_("There is no theme with id {id}.")
 

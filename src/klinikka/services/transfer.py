@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -45,7 +45,8 @@ from klinikka.models import (
     utcnow,
 )
 from klinikka.services._base import actor, get_clinic, read_session, summary_json, write_session
-from klinikka.services.participants import name_key
+from klinikka.services.participants import find_participant
+from klinikka.text import name_key
 
 # ---------------------------------------------------------------- export
 
@@ -109,11 +110,23 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
             DocGroup(id=g.id or 0, code=g.code, name=g.name, position=g.position) for g in groups
         ],
         participants=[
-            DocParticipant(id=p.id or 0, name=p.name, organisation=p.organisation, group=p.group_id)
+            DocParticipant(
+                id=p.id or 0,
+                name=p.name,
+                organisation=p.organisation,
+                group=p.group_id,
+                created_at=p.created_at,
+            )
             for p in participants
         ],
         themes=[
-            DocTheme(id=t.id or 0, name=t.name, description=t.description, position=t.position)
+            DocTheme(
+                id=t.id or 0,
+                name=t.name,
+                description=t.description,
+                position=t.position,
+                created_at=t.created_at,
+            )
             for t in themes
         ],
         ideas=[
@@ -146,7 +159,9 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
             for n in notes
         ],
         activity=[
-            DocActivity(at=a.at, action=a.action, summary=a.summary, actor=a.actor)
+            DocActivity(
+                at=a.at, action=a.action, summary=a.summary, actor=a.actor, undone_at=a.undone_at
+            )
             for a in activity
         ],
     )
@@ -155,10 +170,9 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
 def _round_part(
     session: Session,
     voting_round: VotingRound,
-    person: object,
+    person: Callable[[int | None], int | None],
     theme_index: dict[int | None, int],
 ) -> DocRound:
-    assert callable(person)
     links = session.exec(
         select(RoundTheme)
         .where(RoundTheme.round_id == voting_round.id)
@@ -195,6 +209,7 @@ def _round_part(
         closed_at=voting_round.closed_at,
         runoff_of=voting_round.runoff_of_id,
         decision=decision,
+        created_at=voting_round.created_at,
         themes=[link.theme_id for link in links],
         ballots=[
             DocBallot(
@@ -275,14 +290,24 @@ def _insert_clinic(session: Session, part: DocClinic) -> int:
     people: dict[int | None, int | None] = {None: None}
     for p in part.participants:
         person = Participant(
-            clinic_id=cid, name=p.name, organisation=p.organisation, group_id=groups[p.group]
+            clinic_id=cid,
+            name=p.name,
+            organisation=p.organisation,
+            group_id=groups[p.group],
+            created_at=p.created_at or utcnow(),
         )
         session.add(person)
         session.flush()
         people[p.id] = person.id
     themes: dict[int | None, int | None] = {None: None}
     for t in part.themes:
-        theme = Theme(clinic_id=cid, name=t.name, description=t.description, position=t.position)
+        theme = Theme(
+            clinic_id=cid,
+            name=t.name,
+            description=t.description,
+            position=t.position,
+            created_at=t.created_at or utcnow(),
+        )
         session.add(theme)
         session.flush()
         themes[t.id] = theme.id
@@ -330,6 +355,7 @@ def _insert_clinic(session: Session, part: DocClinic) -> int:
             closed_at=r.closed_at,
             decision_theme_id=themes[r.decision.theme] if r.decision else None,
             decision_note=r.decision.note if r.decision else "",
+            created_at=r.created_at or utcnow(),
         )
         session.add(voting_round)
         session.flush()
@@ -382,72 +408,138 @@ def _insert_clinic(session: Session, part: DocClinic) -> int:
         )
     for a in part.activity:
         session.add(
-            Activity(clinic_id=cid, at=a.at, action=a.action, summary=a.summary, actor=a.actor)
+            Activity(
+                clinic_id=cid,
+                at=a.at,
+                action=a.action,
+                summary=a.summary,
+                actor=a.actor,
+                undone_at=a.undone_at,
+            )
         )
     return cid
+
+
+class _IdeasInto:
+    """Adds a document's ideas to an existing clinic: themes and groups matched by name (or
+    a default group's code), participants by name (new ones added), nothing taken twice."""
+
+    def __init__(self, session: Session, clinic_id: int, batch: ImportBatch) -> None:
+        self.session, self.clinic_id, self.batch = session, clinic_id, batch
+        self.ids_by_uid: dict[str, int | None] = dict(
+            session.exec(select(Idea.uid, Idea.id).where(Idea.clinic_id == clinic_id)).all()
+        )
+        self.themes: dict[str, int | None] = {
+            name_key(theme.name): theme.id
+            for theme in session.exec(
+                select(Theme).where(Theme.clinic_id == clinic_id, col(Theme.deleted_at).is_(None))
+            ).all()
+        }
+        self.groups = list(
+            session.exec(
+                select(StakeholderGroup).where(StakeholderGroup.clinic_id == clinic_id)
+            ).all()
+        )
+        self.now = utcnow()
+        self.already_here = set(self.ids_by_uid)
+        self.added = 0
+
+    def theme(self, name: str) -> int | None:
+        key = name_key(name)
+        if key not in self.themes:
+            theme = Theme(clinic_id=self.clinic_id, name=name, position=len(self.themes))
+            self.session.add(theme)
+            self.session.flush()
+            self.themes[key] = theme.id
+        return self.themes[key]
+
+    def group(self, group: DocGroup | None) -> int | None:
+        if group is None:
+            return None
+        for ours in self.groups:
+            same_code = group.code is not None and ours.code == group.code
+            if same_code or name_key(ours.name) == name_key(group.name):
+                return ours.id
+        return None
+
+    def participant(self, person: DocParticipant | None, group_id: int | None) -> int | None:
+        if person is None:
+            return None
+        found = find_participant(self.session, self.clinic_id, person.name)
+        if found is None:
+            found = Participant(
+                clinic_id=self.clinic_id,
+                name=person.name,
+                organisation=person.organisation,
+                group_id=group_id,
+            )
+            self.session.add(found)
+            self.session.flush()
+        return found.id
+
+    def add(self, part: DocClinic, idea: DocIdea) -> bool:
+        """Add one idea (its merge target first); False if the clinic already has it."""
+        if idea.uid in self.ids_by_uid:
+            return False
+        themes = {theme.id: theme.name for theme in part.themes}
+        groups = {group.id: group for group in part.groups}
+        people = {person.id: person for person in part.participants}
+        group_id = self.group(groups.get(idea.group) if idea.group else None)
+        original = idea.provenance
+        imported_before = original.kind is IdeaSource.IMPORT
+        row = Idea(
+            uid=idea.uid,
+            clinic_id=self.clinic_id,
+            text=idea.text,
+            theme_id=self.theme(themes[idea.theme]) if idea.theme is not None else None,
+            author=idea.author,
+            group_id=group_id,
+            participant_id=self.participant(
+                people.get(idea.participant) if idea.participant else None, group_id
+            ),
+            starred=idea.starred,
+            merged_into_id=self._target(part, idea),
+            source=IdeaSource.IMPORT,
+            source_format=original.format if imported_before else "json",
+            source_file=original.file if imported_before else self.batch.file_name,
+            import_batch_id=self.batch.id,
+            original_author=original.original_author or idea.author or None,
+            original_time=original.original_time or idea.created_at,
+            imported_at=self.now,
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.ids_by_uid[idea.uid] = row.id
+        self.added += 1
+        return True
+
+    def _target(self, part: DocClinic, idea: DocIdea) -> int | None:
+        if idea.merged_into is None:
+            return None
+        target = next(other for other in part.ideas if other.id == idea.merged_into)
+        self.add(part, target)
+        return self.ids_by_uid[target.uid]
 
 
 def _merge_ideas_into(
     session: Session, clinic_id: int, document: Document, file_name: str, digest: str
 ) -> tuple[int, int]:
     """Add the document's ideas to an existing clinic, skipping those it already has."""
-    known = set(session.exec(select(Idea.uid).where(Idea.clinic_id == clinic_id)).all())
-    themes = {
-        name_key(theme.name): theme.id
-        for theme in session.exec(
-            select(Theme).where(Theme.clinic_id == clinic_id, col(Theme.deleted_at).is_(None))
-        ).all()
-    }
-    last_position = len(themes)
     batch = ImportBatch(
         clinic_id=clinic_id, source_format="json", file_name=file_name, file_sha256=digest
     )
     session.add(batch)
     session.flush()
-    added = skipped = 0
-    now = utcnow()
+    into = _IdeasInto(session, clinic_id, batch)
+    skipped = 0
     for part in document.clinics:
-        theme_names = {theme.id: theme.name for theme in part.themes}
         for idea in part.ideas:
-            if idea.uid in known or idea.merged_into is not None:
-                skipped += idea.uid in known
-                continue
-            theme_id = None
-            if idea.theme is not None:
-                key = name_key(theme_names[idea.theme])
-                if key not in themes:
-                    theme = Theme(
-                        clinic_id=clinic_id, name=theme_names[idea.theme], position=last_position
-                    )
-                    last_position += 1
-                    session.add(theme)
-                    session.flush()
-                    themes[key] = theme.id
-                theme_id = themes[key]
-            original = idea.provenance
-            session.add(
-                Idea(
-                    uid=idea.uid,
-                    clinic_id=clinic_id,
-                    text=idea.text,
-                    theme_id=theme_id,
-                    author=idea.author,
-                    starred=idea.starred,
-                    source=IdeaSource.IMPORT,
-                    source_format=original.format if original.kind is IdeaSource.IMPORT else "json",
-                    source_file=original.file if original.kind is IdeaSource.IMPORT else file_name,
-                    import_batch_id=batch.id,
-                    original_author=original.original_author or idea.author or None,
-                    original_time=original.original_time or idea.created_at,
-                    imported_at=now,
-                )
-            )
-            known.add(idea.uid)
-            added += 1
-    batch.idea_count = added
-    if added == 0:
+            skipped += idea.uid in into.already_here
+            into.add(part, idea)
+    batch.idea_count = into.added
+    if into.added == 0:
         session.delete(batch)
-    return added, skipped
+    return into.added, skipped
 
 
 def import_document(

@@ -34,7 +34,6 @@ from klinikka.services.participants import (
     find_group,
     find_participant,
     group_in_clinic,
-    name_key,
 )
 from klinikka.tally import (
     DEFAULT_DOTS,
@@ -48,6 +47,7 @@ from klinikka.tally import (
     rank_scores,
     validate_ballot,
 )
+from klinikka.text import name_key
 
 _NO_ROUND = N_("There is no voting round with id {id}.")
 _NO_BALLOT = N_("There is no ballot with id {id}.")
