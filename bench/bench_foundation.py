@@ -36,6 +36,17 @@ def median_time(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def paired(
+    measured: Callable[[], object], floor: Callable[[], object], repeat: int
+) -> tuple[float, float]:
+    """Medians of the two, timed in alternation so that the machine's drift hits both alike."""
+    first, second = [], []
+    for _ in range(repeat):
+        first.append(median_time(measured, 1))
+        second.append(median_time(floor, 1))
+    return statistics.median(first), statistics.median(second)
+
+
 def raw_connection(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -49,8 +60,6 @@ def bench_capture(folder: Path, repeat: int) -> tuple[float, float]:
     engine = open_database(folder / "capture.db")
     clinic = clinics.create_clinic(engine, "Benchmark")
     texts = iter([f"Idea number {n}: kokeilukulttuuri hyvinvointialueelle" for n in range(10**6)])
-    service = median_time(lambda: ideas.capture_idea(engine, clinic.id, next(texts)), repeat)
-
     raw = raw_connection(folder / "capture.db")
     now = utcnow().isoformat(sep=" ")
 
@@ -63,7 +72,9 @@ def bench_capture(folder: Path, repeat: int) -> tuple[float, float]:
         )
         raw.execute("COMMIT")
 
-    floor = median_time(insert, repeat)
+    service, floor = paired(
+        lambda: ideas.capture_idea(engine, clinic.id, next(texts)), insert, repeat
+    )
     raw.close()
     engine.dispose()
     return service, floor
@@ -97,7 +108,6 @@ def bench_tally(folder: Path, entries: int, repeat: int) -> tuple[float, float, 
 
     result = voting.tally_round(engine, voting_round.id)
     assert result.total == total_entries, (result.total, total_entries)
-    service = median_time(lambda: voting.tally_round(engine, voting_round.id), repeat)
 
     def group_by() -> list[tuple[int, int]]:
         return connection.execute(
@@ -114,7 +124,7 @@ def bench_tally(folder: Path, entries: int, repeat: int) -> tuple[float, float, 
             (voting_round.id,),
         ).fetchall()
 
-    floor = median_time(group_by, repeat)
+    service, floor = paired(lambda: voting.tally_round(engine, voting_round.id), group_by, repeat)
     joined = median_time(joined_group_by, repeat)
     connection.close()
     engine.dispose()

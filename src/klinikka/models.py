@@ -210,6 +210,9 @@ class VotingRound(SQLModel, table=True):
     decision_theme_id: int | None = Field(default=None, foreign_key="theme.id", ondelete="SET NULL")
     decision_note: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+    # Live ballots in the round, kept by triggers on `ballot` (migrations/versions/0001…):
+    # counting them at each tally would cost a scan as long as the tally's own.
+    ballot_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class RoundTheme(SQLModel, table=True):

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event, insert, inspect, update
+from sqlalchemy import Engine, event, insert, inspect
 from sqlmodel import Session, SQLModel
 
 from klinikka.db import WRITE
@@ -28,8 +28,8 @@ from klinikka.text import strip_controls
 
 Row = TypeVar("Row", bound=SQLModel)
 
-_CLINIC = Clinic.__table__  # type: ignore[attr-defined]
-_ACTIVITY = Activity.__table__  # type: ignore[attr-defined]
+# Statements built once: building a Core statement per call costs more than running it.
+INSERT_ACTIVITY = insert(Activity.__table__)  # type: ignore[attr-defined]
 
 # Who did it: one id per klinikka process, so each of two people can undo their own actions.
 _actor = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -86,14 +86,26 @@ def decode_value(value: Any) -> Any:
     return value
 
 
+_RECORDER = "klinikka_recorder"
+
+
+@event.listens_for(Session, "after_flush")
+def _record_flush(session: Session, context: Any) -> None:
+    # One listener for all sessions (listening per session costs more than a capture may):
+    # it records for the session of an undoable action, which keeps its recorder in .info.
+    recorder = session.info.get(_RECORDER)
+    if recorder is not None:
+        recorder.after_flush(session, context)
+
+
 class ChangeRecorder:
     """Collects the row changes a session flushes, in order, as undo data."""
 
     def __init__(self, session: Session) -> None:
         self.changes: list[dict[str, Any]] = []
-        event.listen(session, "after_flush", self._after_flush)
+        session.info[_RECORDER] = self
 
-    def _after_flush(self, session: Session, _context: Any) -> None:
+    def after_flush(self, session: Session, _context: Any) -> None:
         # In after_flush the new/dirty/deleted sets and attribute histories are still pre-flush.
         for obj in session.new:
             state = inspect(obj)
@@ -199,28 +211,23 @@ def action(
         act.fields.update(fields)
         yield act
         session.flush()
-        if recorder is not None:
-            event.remove(session, "after_flush", recorder._after_flush)
-        # The log entry and the clinic's "updated" time are written with Core: they are not
-        # part of what an undo reverts, and this keeps the hot path (capture) cheap.
-        now = utcnow()
-        connection = session.connection()
-        if act.clinic_id is not None:
-            connection.execute(
-                update(_CLINIC).where(_CLINIC.c.id == act.clinic_id).values(updated_at=now)
-            )
-        connection.execute(
-            insert(_ACTIVITY).values(
-                clinic_id=act.clinic_id,
-                at=now,
-                action=code,
-                summary=summary_json(act.message or message, act.fields),
-                actor=_actor,
+        session.info.pop(_RECORDER, None)
+        # The log entry is written with one prepared Core statement: it is not part of what
+        # an undo reverts, and this keeps the hot path (capture) cheap.
+        session.connection().execute(
+            INSERT_ACTIVITY,
+            {
+                "clinic_id": act.clinic_id,
+                "at": utcnow(),
+                "action": code,
+                "summary": summary_json(act.message or message, act.fields),
+                "actor": _actor,
                 # An action that changed nothing has nothing to undo.
-                undo_data=json.dumps(recorder.changes, ensure_ascii=False)
+                "undo_data": json.dumps(recorder.changes, ensure_ascii=False)
                 if recorder and recorder.changes
                 else "",
-            )
+                "undone_at": None,
+            },
         )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from klinikka.errors import NotFoundError, ValidationError
@@ -32,14 +32,15 @@ from klinikka.services._base import (
     get_or_404,
     read_session,
 )
+from klinikka.services._fast import PreparedInsert, fast_action
 from klinikka.services.participants import (
     find_group,
     find_participant,
     group_in_clinic,
+    match_group,
 )
 from klinikka.text import name_key, strip_controls
 
-_IDEA = Idea.__table__  # type: ignore[attr-defined]
 _NO_IDEA = N_("There is no idea with id {id}.")
 _NO_THEME = N_("There is no theme with id {id}.")
 
@@ -142,6 +143,28 @@ def _attribute(
     return author, participant_id, group_id
 
 
+_INSERT_IDEA = PreparedInsert(
+    Idea.__table__,  # type: ignore[attr-defined]
+    [
+        "uid",
+        "clinic_id",
+        "text",
+        "author",
+        "participant_id",
+        "group_id",
+        "theme_id",
+        "starred",
+        "created_at",
+        "updated_at",
+        "source",
+    ],
+)
+_INSERT_PARTICIPANT = PreparedInsert(
+    Participant.__table__,  # type: ignore[attr-defined]
+    ["clinic_id", "name", "organisation", "group_id", "created_at"],
+)
+
+
 def capture_idea(
     engine: Engine,
     clinic_id: int,
@@ -154,27 +177,71 @@ def capture_idea(
 ) -> IdeaView:
     """Save one idea typed live; ``author`` and ``group`` (a name) attribute it.
 
-    This is the note-taker's hot path, so the row goes in with one Core INSERT (no ORM unit
-    of work) and the view is built from what was inserted instead of read back.
+    The note-taker's hot path: it runs on the driver (services/_fast.py). The attribution
+    follows ``_attribute``'s rules: a known name brings its participant and group, a new full
+    name or a name with a group becomes a participant.
     """
     clean = _idea_text(text)
-    with action(engine, clinic_id, "idea.capture", N_("Captured an idea.")) as act:
-        session = act.session
-        theme_name = group_name = None
-        if author or group or group_id is not None:
-            author, participant_id, group_id = _attribute(
-                session, clinic_id, author, group, group_id
+    author = clean_text(author, field=M_("Name"), limit=MAX_NAME, required=False)
+    with fast_action(engine, clinic_id, "idea.capture", N_("Captured an idea.")) as act:
+        # Unattributed ideas, most of them, need no look-up: a missing clinic fails the insert.
+        groups: list[tuple[Any, ...]] = []
+        if group or group_id is not None or author:
+            if not act.query("SELECT 1 FROM clinic WHERE id = ?", clinic_id):
+                raise NotFoundError(N_("There is no clinic with id {id}."), id=clinic_id)
+            groups = act.query(
+                "SELECT id, code, name FROM stakeholder_group WHERE clinic_id = ?"
+                " ORDER BY position, id",
+                clinic_id,
             )
-            if group_id is not None:
-                group_name = session.exec(
-                    select(StakeholderGroup.name).where(StakeholderGroup.id == group_id)
-                ).one()
-        else:
-            participant_id = None
-        if theme_id is not None:
-            theme_id = _theme_in_clinic(session, clinic_id, theme_id)
-            theme_name = session.exec(select(Theme.name).where(Theme.id == theme_id)).one()
+        if group:
+            group_id = match_group(groups, group)
+            if group_id is None:
+                raise ValidationError(
+                    N_("There is no stakeholder group called “{name}”."), name=group
+                )
+        elif group_id is not None and group_id not in {row[0] for row in groups}:
+            raise NotFoundError(N_("There is no stakeholder group with id {id}."), id=group_id)
         now = utcnow()
+        participant_id = None
+        if author:
+            key = name_key(author)
+            known = [
+                row
+                for row in act.query(
+                    "SELECT id, name, group_id FROM participant"
+                    " WHERE clinic_id = ? AND deleted_at IS NULL",
+                    clinic_id,
+                )
+                if name_key(row[1]) == key
+            ]
+            if known:
+                participant_id, author, their_group = known[0]
+                if group_id is None:
+                    group_id = their_group
+                elif their_group is None:
+                    act.update("participant", participant_id, "group_id", None, group_id)
+            elif group_id is not None or len(author.split()) >= 2:
+                participant_id = act.insert(
+                    _INSERT_PARTICIPANT,
+                    {
+                        "clinic_id": clinic_id,
+                        "name": author,
+                        "organisation": "",
+                        "group_id": group_id,
+                        "created_at": now,
+                    },
+                )
+        theme_name = None
+        if theme_id is not None:
+            found = act.query(
+                "SELECT name FROM theme WHERE id = ? AND clinic_id = ? AND deleted_at IS NULL",
+                theme_id,
+                clinic_id,
+            )
+            if not found:
+                raise NotFoundError(_NO_THEME, id=theme_id)
+            theme_name = found[0][0]
         values: dict[str, Any] = {
             "uid": new_uid(),
             "clinic_id": clinic_id,
@@ -189,16 +256,13 @@ def capture_idea(
             "source": IdeaSource.LIVE,
         }
         try:
-            result = session.connection().execute(insert(_IDEA).values(values))
-        except IntegrityError:
+            idea_id = act.insert(_INSERT_IDEA, values)
+        except sqlite3.IntegrityError:
             raise NotFoundError(N_("There is no clinic with id {id}."), id=clinic_id) from None
-        assert result.inserted_primary_key is not None
-        idea_id = int(result.inserted_primary_key[0])
-        act.inserted("idea", {"id": idea_id, **values})
     return IdeaView(
         id=idea_id,
         theme_name=theme_name,
-        group_name=group_name,
+        group_name=next((row[2] for row in groups if row[0] == group_id), None),
         source_format=None,
         source_file=None,
         original_author=None,

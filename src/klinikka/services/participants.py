@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -54,39 +56,48 @@ def _groups(session: Session, clinic_id: int) -> list[StakeholderGroup]:
     )
 
 
-def _group_aliases(group: StakeholderGroup) -> set[str]:
+def _group_aliases(code: str | None) -> set[str]:
     """Other names a default group answers to: its code and its name in each language."""
     names: set[str] = set()
-    if group.code:
+    if code:
         from klinikka.services.clinics import DEFAULT_GROUPS
 
-        names.add(group.code.casefold())
-        english = dict(DEFAULT_GROUPS).get(group.code)
+        names.add(code.casefold())
+        english = dict(DEFAULT_GROUPS).get(code)
         if english:
             names.update(name_key(gettext_for(language, english)) for language in LANGUAGES)
     return names
 
 
-def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup | None:
-    """A group named by its name, its code or a unique start of a name (case-insensitive).
+def match_group(groups: Sequence[tuple[int, str | None, str]], text: str) -> int | None:
+    """The id of the group (id, code, name) that ``text`` names, if exactly one does.
 
-    A default group also answers to its name in Finnish, Swedish and English, so a note-taker
-    may type "yritys" in a clinic whose groups are named in Swedish.
+    A group answers to its name, its code or a unique start of a name (case-insensitive); a
+    default group also to its name in Finnish, Swedish and English, so a note-taker may type
+    "yritys" in a clinic whose groups are named in Swedish. A group's own name wins over
+    another group's alias (a user may add a group called "Järjestö" too).
     """
     key = name_key(text)
     if not key:
         return None
-    groups = _groups(session, clinic_id)
-    # A group's own name wins over another group's alias (a user may add "Järjestö" too).
-    for group in groups:
-        if name_key(group.name) == key:
-            return group
-    aliases = [(group, _group_aliases(group) | {name_key(group.name)}) for group in groups]
-    for group, names in aliases:
+    for group_id, _, name in groups:
+        if name_key(name) == key:
+            return group_id
+    aliases = [
+        (group_id, _group_aliases(code) | {name_key(name)}) for group_id, code, name in groups
+    ]
+    for group_id, names in aliases:
         if key in names:
-            return group
-    starts = [group for group, names in aliases if any(name.startswith(key) for name in names)]
+            return group_id
+    starts = [group_id for group_id, names in aliases if any(n.startswith(key) for n in names)]
     return starts[0] if len(starts) == 1 else None
+
+
+def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup | None:
+    """The clinic's group that ``text`` names (see ``match_group``)."""
+    groups = _groups(session, clinic_id)
+    found = match_group([(g.id or 0, g.code, g.name) for g in groups], text)
+    return next((group for group in groups if group.id == found), None)
 
 
 def _check_group_name(session: Session, clinic_id: int, name: str, own_id: int | None) -> str:

@@ -562,8 +562,8 @@ def list_ballots(engine: Engine, round_id: int) -> list[BallotView]:
 # queries around it must not cost more than the GROUP BY itself (bench/bench_foundation.py).
 
 _ROUND = text(
-    "SELECT id, number, method, status, hide_results, decision_theme_id, decision_note"
-    " FROM voting_round WHERE id = :round"
+    "SELECT id, number, method, status, hide_results, decision_theme_id, decision_note,"
+    " ballot_count FROM voting_round WHERE id = :round"
 )
 _BALLOT_THEMES = text(
     "SELECT t.id, t.name FROM round_theme AS rt JOIN theme AS t ON t.id = rt.theme_id"
@@ -573,7 +573,6 @@ _TOTALS = text(
     "SELECT theme_id, SUM(value), COUNT(*) FROM ballot_entry"
     " WHERE round_id = :round AND live = 1 GROUP BY theme_id"
 )
-_BALLOTS = text("SELECT COUNT(*) FROM ballot WHERE round_id = :round AND deleted_at IS NULL")
 _RESPONDENTS = text(
     "SELECT COALESCE(b.respondents, (SELECT SUM(e.value) FROM ballot_entry AS e"
     " WHERE e.ballot_id = b.id AND e.live = 1)) FROM ballot AS b"
@@ -609,7 +608,7 @@ def _result(
     row = connection.execute(_ROUND, {"round": round_id}).one_or_none()
     if row is None:
         raise NotFoundError(_NO_ROUND, id=round_id)
-    _, number, method_value, status, hide, decision_theme, decision_note = row
+    _, number, method_value, status, hide, decision_theme, decision_note, ballots = row
     method = VotingMethod(method_value)
     closed = status == RoundStatus.CLOSED
     names: dict[int, str] = dict(connection.execute(_BALLOT_THEMES, {"round": round_id}).all())
@@ -624,7 +623,7 @@ def _result(
             int(n or 0) for (n,) in connection.execute(_RESPONDENTS, {"round": round_id})
         )
     else:
-        ballot_count = int(connection.execute(_BALLOTS, {"round": round_id}).scalar_one())
+        ballot_count = int(ballots)
     resolution = Resolution(decision_theme_id=decision_theme, decision_note=decision_note or "")
     top = max(totals.values(), default=0)
     if top > 0 and sum(1 for value in totals.values() if value == top) > 1 and depth < 20:

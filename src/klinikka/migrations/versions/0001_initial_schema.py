@@ -146,6 +146,7 @@ def upgrade() -> None:
         sa.Column("decision_theme_id", sa.Integer(), nullable=True),
         sa.Column("decision_note", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ballot_count", sa.Integer(), server_default="0", nullable=False),
         sa.ForeignKeyConstraint(["clinic_id"], ["clinic.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["decision_theme_id"], ["theme.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["runoff_of_id"], ["voting_round.id"], ondelete="SET NULL"),
@@ -244,6 +245,25 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_ballot_entry_tally", ["round_id", "live", "theme_id", "value"], unique=False
         )
+
+    # voting_round.ballot_count follows the live ballots, whoever changes them (undo too).
+    for statement in BALLOT_COUNT_TRIGGERS:
+        op.execute(statement)
+
+
+BALLOT_COUNT_TRIGGERS = (
+    """CREATE TRIGGER ballot_count_insert AFTER INSERT ON ballot WHEN NEW.deleted_at IS NULL
+    BEGIN UPDATE voting_round SET ballot_count = ballot_count + 1 WHERE id = NEW.round_id; END""",
+    """CREATE TRIGGER ballot_count_delete AFTER DELETE ON ballot WHEN OLD.deleted_at IS NULL
+    BEGIN UPDATE voting_round SET ballot_count = ballot_count - 1 WHERE id = OLD.round_id; END""",
+    """CREATE TRIGGER ballot_count_update AFTER UPDATE OF deleted_at, round_id ON ballot
+    BEGIN
+        UPDATE voting_round SET ballot_count = ballot_count - 1
+            WHERE id = OLD.round_id AND OLD.deleted_at IS NULL;
+        UPDATE voting_round SET ballot_count = ballot_count + 1
+            WHERE id = NEW.round_id AND NEW.deleted_at IS NULL;
+    END""",
+)
 
 
 def downgrade() -> None:
