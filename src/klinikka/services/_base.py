@@ -241,6 +241,33 @@ def summary_json(message: str | tuple[str, str], fields: dict[str, object]) -> s
     return json.dumps(data, ensure_ascii=False)
 
 
+# "Leave as it is": an argument left out, where None means "none".
+UNSET: Any = object()
+
+Ordered = TypeVar("Ordered", bound=SQLModel)
+Choice = TypeVar("Choice", bound=enum.Enum)
+
+
+def reorder(rows: list[Ordered], row_id: int, position: int) -> list[Ordered]:
+    """Move the row with ``row_id`` to ``position`` (0 is first) and renumber them all."""
+    moving = next(row for row in rows if getattr(row, "id", None) == row_id)
+    rows.remove(moving)
+    rows.insert(max(0, min(position, len(rows))), moving)
+    for index, row in enumerate(rows):
+        row.position = index
+    return rows
+
+
+def choose(kind: type[Choice], value: object, message: str, field: str) -> Choice:
+    """``value`` as a member of ``kind``, or ValidationError naming the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError(
+            message, **{field: str(value)}, choices=", ".join(str(m.value) for m in kind)
+        ) from None
+
+
 def get_or_404(session: Session, model: type[Row], row_id: int, message: str) -> Row:
     """A row by id (not one marked deleted), or NotFoundError with ``message`` and the id."""
     row = session.get(model, row_id)

@@ -27,6 +27,7 @@ from klinikka.services._base import (
     MAX_NAME,
     MAX_TEXT,
     MAX_TITLE,
+    UNSET,
     action,
     clean_text,
     get_clinic,
@@ -43,8 +44,6 @@ DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
     ("public_admin", N_("Public administration")),
     ("other", N_("Other")),
 )
-
-_UNSET: object = object()
 
 
 def parse_when(text: str | None) -> datetime | None:
@@ -190,8 +189,8 @@ def update_clinic(
     clinic_id: int,
     *,
     title: str | None = None,
-    starts_at: datetime | date | object | None = _UNSET,
-    ends_at: datetime | date | object | None = _UNSET,
+    starts_at: datetime | date | object | None = UNSET,
+    ends_at: datetime | date | object | None = UNSET,
     goal: str | None = None,
     facilitator: str | None = None,
     note_taker: str | None = None,
@@ -202,9 +201,9 @@ def update_clinic(
         clinic = get_clinic(act.session, clinic_id)
         if title is not None:
             clinic.title = clean_text(title, field=M_("Title"), limit=MAX_TITLE)
-        if starts_at is not _UNSET:
+        if starts_at is not UNSET:
             clinic.starts_at = _as_datetime(starts_at)  # type: ignore[arg-type]
-        if ends_at is not _UNSET:
+        if ends_at is not UNSET:
             clinic.ends_at = _as_datetime(ends_at)  # type: ignore[arg-type]
         if goal is not None:
             clinic.goal = clean_text(

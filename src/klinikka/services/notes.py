@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from klinikka.errors import ValidationError
 from klinikka.i18n import M_, N_
 from klinikka.models import Note, NoteKind, NoteView, utcnow
 from klinikka.services._base import (
     MAX_TEXT,
     action,
+    choose,
     clean_text,
     get_clinic,
     get_or_404,
@@ -21,14 +21,9 @@ _NO_NOTE = N_("There is no note with id {id}.")
 
 
 def _kind(kind: NoteKind | str) -> NoteKind:
-    try:
-        return NoteKind(kind)
-    except ValueError:
-        raise ValidationError(
-            N_("Unknown kind of note “{kind}”: choose one of {choices}."),
-            kind=str(kind),
-            choices=", ".join(k.value for k in NoteKind),
-        ) from None
+    return choose(
+        NoteKind, kind, N_("Unknown kind of note “{kind}”: choose one of {choices}."), "kind"
+    )
 
 
 def list_notes(

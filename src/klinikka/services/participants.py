@@ -19,15 +19,16 @@ from klinikka.models import (
 )
 from klinikka.services._base import (
     MAX_NAME,
+    UNSET,
     action,
     clean_text,
     get_clinic,
     get_or_404,
     read_session,
+    reorder,
 )
 from klinikka.text import name_key
 
-_UNSET: object = object()
 _NO_GROUP = N_("There is no stakeholder group with id {id}.")
 _NO_PARTICIPANT = N_("There is no participant with id {id}.")
 
@@ -152,12 +153,7 @@ def move_group(engine: Engine, group_id: int, position: int) -> list[GroupView]:
     with read_session(engine) as session:
         clinic_id = get_or_404(session, StakeholderGroup, group_id, _NO_GROUP).clinic_id
     with action(engine, clinic_id, "group.move", N_("Reordered the groups.")) as act:
-        groups = _groups(act.session, clinic_id)
-        moving = next(group for group in groups if group.id == group_id)
-        groups.remove(moving)
-        groups.insert(max(0, min(position, len(groups))), moving)
-        for index, group in enumerate(groups):
-            group.position = index
+        groups = reorder(_groups(act.session, clinic_id), group_id, position)
         return [_group_view(group) for group in groups]
 
 
@@ -265,7 +261,7 @@ def update_participant(
     *,
     name: str | None = None,
     organisation: str | None = None,
-    group_id: int | object | None = _UNSET,
+    group_id: int | object | None = UNSET,
 ) -> ParticipantView:
     """Change a participant's name, organisation or group; what is left out stays."""
     with read_session(engine) as session:
@@ -279,7 +275,7 @@ def update_participant(
             participant.organisation = clean_text(
                 organisation, field=M_("Organisation"), limit=MAX_NAME, required=False
             )
-        if group_id is not _UNSET:
+        if group_id is not UNSET:
             if group_id is not None and not isinstance(group_id, int):
                 raise ValidationError(
                     N_("There is no stakeholder group with id {id}."), id=group_id

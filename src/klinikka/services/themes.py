@@ -24,6 +24,7 @@ from klinikka.services._base import (
     get_clinic,
     get_or_404,
     read_session,
+    reorder,
 )
 from klinikka.text import name_key
 
@@ -122,12 +123,7 @@ def move_theme(engine: Engine, theme_id: int, position: int) -> list[ThemeView]:
     with read_session(engine) as session:
         clinic_id = get_or_404(session, Theme, theme_id, _NO_THEME).clinic_id
     with action(engine, clinic_id, "theme.move", N_("Reordered the themes.")) as act:
-        themes = _themes(act.session, clinic_id)
-        moving = next(theme for theme in themes if theme.id == theme_id)
-        themes.remove(moving)
-        themes.insert(max(0, min(position, len(themes))), moving)
-        for index, theme in enumerate(themes):
-            theme.position = index
+        reorder(_themes(act.session, clinic_id), theme_id, position)
     return list_themes(engine, clinic_id)
 
 

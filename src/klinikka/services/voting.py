@@ -24,7 +24,9 @@ from klinikka.models import (
 from klinikka.services._base import (
     MAX_NAME,
     MAX_TEXT,
+    UNSET,
     action,
+    choose,
     clean_text,
     get_clinic,
     get_or_404,
@@ -51,7 +53,6 @@ from klinikka.text import name_key
 
 _NO_ROUND = N_("There is no voting round with id {id}.")
 _NO_BALLOT = N_("There is no ballot with id {id}.")
-_UNSET: object = object()
 
 
 # ---------------------------------------------------------------- reading
@@ -191,14 +192,8 @@ def _check_ballot_themes(
 
 
 def _method(method: VotingMethod | str) -> VotingMethod:
-    try:
-        return VotingMethod(method)
-    except ValueError:
-        raise ValidationError(
-            N_("Unknown voting method “{method}”: choose one of {choices}."),
-            method=str(method),
-            choices=", ".join(m.value for m in VotingMethod),
-        ) from None
+    message = N_("Unknown voting method “{method}”: choose one of {choices}.")
+    return choose(VotingMethod, method, message, "method")
 
 
 def _add_round(
@@ -282,9 +277,9 @@ def update_round(
     method: VotingMethod | str | None = None,
     theme_ids: Sequence[int] | None = None,
     title: str | None = None,
-    dots_per_voter: int | object | None = _UNSET,
-    cap_per_theme: int | object | None = _UNSET,
-    points_budget: int | object | None = _UNSET,
+    dots_per_voter: int | object | None = UNSET,
+    cap_per_theme: int | object | None = UNSET,
+    points_budget: int | object | None = UNSET,
     hide_results: bool | None = None,
 ) -> RoundView:
     """Change a round's settings; the method, limits and ballot only before any ballot."""
@@ -298,7 +293,7 @@ def update_round(
         rules_change = (
             method is not None
             or theme_ids is not None
-            or any(value is not _UNSET for value in (dots_per_voter, cap_per_theme, points_budget))
+            or any(value is not UNSET for value in (dots_per_voter, cap_per_theme, points_budget))
         )
         if rules_change and _ballot_count(session, round_id) > 0:
             raise ConflictError(
@@ -309,9 +304,9 @@ def update_round(
             voting_round.method = _method(method)
         dots, cap, budget = _check_settings(
             voting_round.method,
-            voting_round.dots_per_voter if dots_per_voter is _UNSET else dots_per_voter,  # type: ignore[arg-type]
-            voting_round.cap_per_theme if cap_per_theme is _UNSET else cap_per_theme,  # type: ignore[arg-type]
-            voting_round.points_budget if points_budget is _UNSET else points_budget,  # type: ignore[arg-type]
+            voting_round.dots_per_voter if dots_per_voter is UNSET else dots_per_voter,  # type: ignore[arg-type]
+            voting_round.cap_per_theme if cap_per_theme is UNSET else cap_per_theme,  # type: ignore[arg-type]
+            voting_round.points_budget if points_budget is UNSET else points_budget,  # type: ignore[arg-type]
         )
         voting_round.dots_per_voter, voting_round.cap_per_theme, voting_round.points_budget = (
             dots,
