@@ -95,6 +95,16 @@ def _print_result(result: Any, clinic_title: str) -> None:
             say(f"  {name} ({group.ballot_count}): {scores}")
 
 
+def _run_app(database: str, title: str = "klinikka") -> None:
+    """Run the terminal app until it quits; its exit code becomes ours."""
+    from klinikka.tui.app import Settings, make_app
+
+    app = make_app(Settings(database=database, language=i18n.current_language(), title=title))
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
 def _export_language(ctx: click.Context, engine: Engine, clinic_id: int) -> str:
     """A summary is in the language asked for, else in the clinic's own language."""
     if ctx.obj.get("lang") or os.environ.get("KLINIKKA_LANG"):
@@ -134,9 +144,27 @@ def build_cli() -> click.Group:
         ctx.obj["db"] = db
         ctx.obj["lang"] = lang
         if ctx.invoked_subcommand is None:
-            say(ctx.get_help())
-            say()
-            say(_("The terminal app is not part of this version yet; the commands above work."))
+            from klinikka.paths import database_target
+
+            _run_app(database_target(db))
+
+    @cli.command("demo", help=_("Open the app on a fresh temporary copy of the sample clinics."))
+    def demo_command() -> None:
+        import tempfile
+
+        from klinikka.db import open_database
+        from klinikka.importers.klinikka_json import parse_document
+        from klinikka.paths import sample_data_dir
+        from klinikka.services.transfer import import_document
+
+        with tempfile.TemporaryDirectory(prefix="klinikka-demo-") as folder:
+            path = Path(folder) / "demo.db"
+            engine = open_database(path)
+            for sample in sorted(sample_data_dir().glob("*.json")):
+                document = parse_document(sample.read_bytes())
+                import_document(engine, document, file_name=sample.name)
+            engine.dispose()
+            _run_app(str(path), title=_("klinikka — demo (a temporary copy)"))
 
     @cli.command("list", help=_("List the clinics, one a line."))
     @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))

@@ -1,0 +1,149 @@
+"""The App and its factory: the one way the CLI and the tests make the app."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label
+
+from klinikka import i18n
+from klinikka.i18n import N_, _
+from klinikka.paths import styles_dir
+from klinikka.tui.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# How often the app asks SQLite whether another klinikka has committed (PRAGMA data_version).
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app is started with."""
+
+    database: str
+    language: str = "en"
+    title: str = "klinikka"
+
+
+class DataChanged:
+    """Tells whether the database changed since the last look (another process committed).
+
+    SQLite's ``PRAGMA data_version`` changes on a connection when any other connection
+    commits; a connection of its own, kept open, is the cheapest way to notice.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False) if path else None
+        self._seen = self._version()
+
+    def _version(self) -> int:
+        if self._connection is None:
+            return 0
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def __call__(self) -> bool:
+        version = self._version()
+        changed, self._seen = version != self._seen, version
+        return changed
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
+class Loading(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(_("Opening the database…"), id="loading")
+        yield Footer()
+
+
+class KlinikkaApp(App[None]):
+    CSS_PATH = str(styles_dir() / "klinikka.tcss")
+    BINDINGS = [
+        Binding("f1,question_mark", "help", N_("Help"), id="app.help"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        i18n.set_language(settings.language)
+        super().__init__()
+        translate_bindings(self)
+        self.settings = settings
+        self.title = settings.title
+        self.engine: Engine | None = None
+        self.data_changed: DataChanged | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(Loading())
+        self.open_database()
+
+    @work(thread=True, exclusive=True)
+    def open_database(self) -> None:
+        # Opening imports the database layer and migrates: off the event loop, after a frame.
+        from klinikka.db import database_url, open_database, sqlite_path
+        from klinikka.errors import KlinikkaError
+
+        try:
+            engine = open_database(self.settings.database)
+        except KlinikkaError as error:
+            self.call_from_thread(self.exit, return_code=1, message=str(error))
+            return
+        path = sqlite_path(database_url(self.settings.database))
+        self.call_from_thread(self._opened, engine, str(path) if path else None)
+
+    def _opened(self, engine: Engine, path: str | None) -> None:
+        from klinikka.tui.screens.clinics import ClinicsScreen
+
+        self.engine = engine
+        self.data_changed = DataChanged(path)
+        self.switch_screen(ClinicsScreen())
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def _poll(self) -> None:
+        if self.data_changed is not None and self.data_changed():
+            refresh = getattr(self.screen, "reload", None)
+            if callable(refresh):
+                refresh()
+
+    def seen_own_change(self) -> None:
+        """After our own commit: take note, so the poll does not reload for it."""
+        if self.data_changed is not None:
+            self.data_changed()
+
+    def action_help(self) -> None:
+        from klinikka.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # Every key of the current screen is also a command in the palette.
+        for _key, binding in screen._bindings:
+            if binding.description and binding.action:
+                yield SystemCommand(
+                    binding.description,
+                    _("Key: {key}").format(key=binding.key_display or binding.key),
+                    lambda action=binding.action: self.run_action(action, screen),
+                )
+
+    def on_unmount(self) -> None:
+        if self.data_changed is not None:
+            self.data_changed.close()
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def make_app(settings: Settings) -> KlinikkaApp:
+    """The app, as the CLI and the tests start it."""
+    return KlinikkaApp(settings)

@@ -1,0 +1,165 @@
+"""The list of clinics: open, create, edit, duplicate, archive and delete."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from klinikka.errors import KlinikkaError
+from klinikka.i18n import N_, _
+from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.screens.dialogs import AskText, Confirm
+from klinikka.tui.text import user_text
+
+if TYPE_CHECKING:
+    from klinikka.tui.app import KlinikkaApp
+
+
+class ClinicsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open", N_("Open"), id="clinics.open"),
+        Binding("n", "new", N_("New"), id="clinics.new"),
+        Binding("e", "rename", N_("Rename"), id="clinics.rename"),
+        Binding("c", "duplicate", N_("Copy as template"), id="clinics.duplicate"),
+        Binding("a", "archive", N_("Archive"), id="clinics.archive"),
+        Binding("delete", "delete", N_("Delete"), id="clinics.delete"),
+        Binding("h", "show_archived", N_("Show archived"), id="clinics.archived"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.show_archived = False
+
+    @property
+    def klinikka(self) -> KlinikkaApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(_("Clinics"), classes="title")
+        table: DataTable[object] = DataTable(cursor_type="row", id="clinics")
+        table.add_columns(_("Date"), _("Title"), _("Ideas"), _("Themes"), _("Rounds"), _("Status"))
+        yield table
+        yield Static(_("No clinics yet: press n to create one."), id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        from klinikka.services.clinics import list_clinics
+
+        table = self.query_one("#clinics", DataTable)
+        selected = self.selected_id()
+        table.clear()
+        engine = self.klinikka.engine
+        assert engine is not None
+        for clinic in list_clinics(engine, include_archived=self.show_archived):
+            table.add_row(
+                clinic.starts_at.date().isoformat() if clinic.starts_at else "",
+                user_text(clinic.title, limit=80),
+                str(clinic.idea_count),
+                str(clinic.theme_count),
+                str(clinic.round_count),
+                _("archived") if clinic.status == "archived" else "",
+                key=str(clinic.id),
+            )
+        self.query_one("#empty").display = table.row_count == 0
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        table.focus()
+
+    def selected_id(self) -> int | None:
+        table = self.query_one("#clinics", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def _run(self, work: object) -> bool:
+        """Run a service call; a user error is shown, never raised."""
+        try:
+            assert callable(work)
+            work()
+        except KlinikkaError as error:
+            self.notify(str(error), severity="error")
+            return False
+        self.klinikka.seen_own_change()
+        self.reload()
+        return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        from klinikka.tui.screens.workspace import WorkspaceScreen
+
+        clinic_id = self.selected_id()
+        if clinic_id is not None:
+            self.app.push_screen(WorkspaceScreen(clinic_id))
+
+    def action_new(self) -> None:
+        from klinikka import i18n
+        from klinikka.services.clinics import create_clinic
+
+        def create(title: str | None) -> None:
+            engine = self.klinikka.engine
+            if title and engine is not None:
+                self._run(lambda: create_clinic(engine, title, language=i18n.current_language()))
+
+        self.app.push_screen(AskText(_("Title of the new clinic:")), create)
+
+    def action_rename(self) -> None:
+        from klinikka.services.clinics import get_clinic_summary, update_clinic
+
+        clinic_id, engine = self.selected_id(), self.klinikka.engine
+        if clinic_id is None or engine is None:
+            return
+        current = get_clinic_summary(engine, clinic_id).title
+
+        def rename(title: str | None) -> None:
+            if title:
+                self._run(lambda: update_clinic(engine, clinic_id, title=title))
+
+        self.app.push_screen(AskText(_("New title:"), current), rename)
+
+    def action_duplicate(self) -> None:
+        from klinikka.services.clinics import duplicate_clinic
+
+        clinic_id, engine = self.selected_id(), self.klinikka.engine
+        if clinic_id is not None and engine is not None:
+            self._run(lambda: duplicate_clinic(engine, clinic_id))
+
+    def action_archive(self) -> None:
+        from klinikka.services.clinics import get_clinic_summary, set_archived
+
+        clinic_id, engine = self.selected_id(), self.klinikka.engine
+        if clinic_id is None or engine is None:
+            return
+        archived = get_clinic_summary(engine, clinic_id).status == "archived"
+        self._run(lambda: set_archived(engine, clinic_id, not archived))
+
+    def action_show_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.reload()
+
+    def action_delete(self) -> None:
+        from klinikka.services.clinics import delete_clinic, get_clinic_summary
+
+        clinic_id, engine = self.selected_id(), self.klinikka.engine
+        if clinic_id is None or engine is None:
+            return
+        title = get_clinic_summary(engine, clinic_id).title
+
+        def delete(sure: bool | None) -> None:
+            if sure:
+                self._run(lambda: delete_clinic(engine, clinic_id))
+
+        question = _("Delete the clinic “{title}” and everything in it for good?")
+        self.app.push_screen(Confirm(question.format(title=title)), delete)

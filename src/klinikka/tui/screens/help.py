@@ -1,0 +1,49 @@
+"""Every key of the screen underneath, and the attribution syntax."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from klinikka.i18n import N_, _
+from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.text import user_text
+
+SYNTAX = (
+    N_("Typing ideas: one idea a line, Enter saves."),
+    N_("  Maija Virtanen / asukas: the idea   author and stakeholder group"),
+    N_("  Maija Virtanen: the idea            author (their group, if known)"),
+    N_("  / järjestö: the idea                only the group"),
+    N_("  : Note: the idea                    a leading colon keeps the text as it is"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,question_mark", "close", N_("Close"), id="help.close")]
+
+    def __init__(self, underneath: Screen[object]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.underneath = underneath
+
+    def compose(self) -> ComposeResult:
+        lines = [user_text(_("Keys"), style="bold")]
+        seen = set()
+        for key, binding in list(self.underneath._bindings) + list(self.app._bindings):
+            if binding.description and (binding.action, key) not in seen:
+                seen.add((binding.action, key))
+                shown = self.app.get_key_display(binding)
+                lines.append(user_text(f"{shown:>12}  {binding.description}"))
+        all_commands = _("All commands")
+        lines.append(user_text(f"{'ctrl+p':>12}  {all_commands}"))
+        lines.append(Text(""))
+        lines.extend(user_text(_(line).replace(" ", "\u00a0")) for line in SYNTAX)
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Text("\n").join(lines), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
