@@ -170,3 +170,97 @@ async def test_a_new_clinic_from_the_list(tmp_path: Path) -> None:
     engine = open_database(path)
     assert [c.title for c in clinics.list_clinics(engine)] == ["Ensimmäinen klinikka"]
     engine.dispose()
+
+
+def seeded(path: Path) -> tuple[int, list[int], int]:
+    engine = open_database(path)
+    clinic = clinics.create_clinic(engine, "Klinikka", language="en")
+    lines = [
+        "Maija Virtanen / resident: Neuvolat mukaan",
+        "Pekka Ojala / company: Neuvolat mukaan heti",
+        "/ ngo: Vertaistuki näkyviin",
+        "Etävastaanotot iltaisin",
+    ]
+    idea_ids = [ideas.capture_line(engine, clinic.id, line).id for line in lines]
+    theme = themes.create_theme(engine, clinic.id, "Ennaltaehkäisy")
+    themes.create_theme(engine, clinic.id, "Digipalvelut")
+    engine.dispose()
+    return clinic.id, idea_ids, theme.id
+
+
+async def open_workspace(app: KlinikkaApp, pilot) -> WorkspaceScreen:  # type: ignore[no-untyped-def]
+    await started(app, pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, WorkspaceScreen)
+    return app.screen
+
+
+async def test_several_marked_ideas_move_together_and_merge(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id, idea_ids, theme_id = seeded(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("up", "up", "up", "up", "shift+down", "shift+down", "ctrl+t")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        engine = open_database(path)
+        by_id = {idea.id: idea for idea in ideas.search_ideas(engine, clinic_id)}
+        assert [by_id[i].theme_id for i in idea_ids] == [theme_id, theme_id, None, None]
+        # Mark the second, select the first, merge: one idea with both texts under it.
+        await pilot.press("up", "up", "up", "down", "f6", "up", "f7")
+        await pilot.pause()
+        [first] = [i for i in ideas.search_ideas(engine, clinic_id) if i.id == idea_ids[0]]
+        assert [child.text for child in first.merged] == ["Neuvolat mukaan heti"]
+        assert app.screen.query_one("#idea-table", DataTable).row_count == 3
+        engine.dispose()
+
+
+async def test_search_filters_by_text_group_theme_and_star(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id, idea_ids, _theme = seeded(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        table = screen.query_one("#idea-table", DataTable)
+
+        async def search(text: str) -> int:
+            await pilot.press("ctrl+f")
+            await pilot.pause()
+            field = app.screen.query_one("#answer", Input)
+            field.value = text
+            await pilot.press("enter")
+            await pilot.pause()
+            return table.row_count
+
+        assert await search("neuvolat") == 2
+        assert await search("@ngo") == 1
+        assert await search("@nosuch") == 0
+        await pilot.press("ctrl+s")  # nothing selected in an empty table: nothing happens
+        assert await search("") == 4
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert await search("*") == 1
+        assert await search("#digi") == 0
+
+
+async def test_themes_are_described_and_reordered(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id, _ideas, _theme = seeded(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("f3", "alt+down")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        app.screen.query_one("#answer", Input).value = "Palvelut ajoissa"
+        await pilot.press("enter")
+        await pilot.pause()
+    engine = open_database(path)
+    listed = themes.list_themes(engine, clinic_id)
+    assert [t.name for t in listed] == ["Digipalvelut", "Ennaltaehkäisy"]
+    assert listed[1].description == "Palvelut ajoissa"
+    engine.dispose()

@@ -19,6 +19,9 @@ SYNTAX = (
     N_("  Maija Virtanen: the idea            author (their group, if known)"),
     N_("  / järjestö: the idea                only the group"),
     N_("  : Note: the idea                    a leading colon keeps the text as it is"),
+    N_("Searching (ctrl+f): words in the text, * starred, @group, #theme."),
+    N_("Grouping: F6 marks ideas (shift+arrows mark while moving), ctrl+t moves them to a"
+       " theme, F7 merges them into the selected idea."),
 )
 
 

@@ -55,6 +55,27 @@ class WorkspaceScreen(Screen[None]):
         Binding("ctrl+u", "unassigned", N_("Unassigned"), id="idea.unassigned", priority=True),
         Binding("ctrl+f", "search", N_("Search"), id="idea.search", priority=True),
         Binding("ctrl+n", "participant", N_("Participant"), id="participant.add", priority=True),
+        Binding("f6", "mark", N_("Mark"), id="idea.mark", priority=True),
+        Binding(
+            "shift+down",
+            "mark_move(1)",
+            N_("Mark and next"),
+            show=False,
+            id="idea.mark_down",
+            priority=True,
+        ),
+        Binding(
+            "shift+up",
+            "mark_move(-1)",
+            N_("Mark and previous"),
+            show=False,
+            id="idea.mark_up",
+            priority=True,
+        ),
+        Binding("f7", "merge", N_("Merge marked"), id="idea.merge", priority=True),
+        Binding("f8", "describe", N_("Describe theme"), id="theme.describe", priority=True),
+        Binding("alt+up", "reorder(-1)", N_("Theme up"), id="theme.up", priority=True),
+        Binding("alt+down", "reorder(1)", N_("Theme down"), id="theme.down", priority=True),
         Binding("escape", "back", N_("Clinics"), id="workspace.back"),
     ]
 
@@ -65,6 +86,8 @@ class WorkspaceScreen(Screen[None]):
         self.phase = "ideas"
         self.only_unassigned = False
         self.search = ""
+        # Ideas marked to move or merge together (their ids).
+        self.marked: set[int] = set()
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -143,8 +166,9 @@ class WorkspaceScreen(Screen[None]):
 
     def _idea_row(self, idea: IdeaView) -> tuple[Any, ...]:
         text = idea.text + "".join(f" + {child.text}" for child in idea.merged)
+        mark = "●" if idea.id in self.marked else ""
         return (
-            "★" if idea.starred else "",
+            mark + ("★" if idea.starred else ""),
             user_text(text, limit=CELL_LIMIT),
             user_text(idea.author, limit=40),
             user_text(idea.group_name, limit=30),
@@ -155,9 +179,8 @@ class WorkspaceScreen(Screen[None]):
         from klinikka.services.ideas import search_ideas
 
         table = self.query_one("#idea-table", DataTable)
-        found = search_ideas(
-            self.engine, self.clinic_id, text=self.search or None, unassigned=self.only_unassigned
-        )
+        found = search_ideas(self.engine, self.clinic_id, **self._filters())
+        self.marked &= {idea.id for idea in found}
 
         def fill() -> None:
             for idea in found:
@@ -388,12 +411,100 @@ class WorkspaceScreen(Screen[None]):
                 delete,
             )
 
+    def _filters(self) -> dict[str, Any]:
+        """The search line as filters: words match the text; ``*`` means starred only,
+        ``@name`` a stakeholder group and ``#name`` a theme (the start of a name is enough)."""
+        from klinikka.services.participants import list_groups
+        from klinikka.services.themes import list_themes
+        from klinikka.text import name_key
+
+        filters: dict[str, Any] = {"unassigned": self.only_unassigned}
+        words = []
+        for word in self.search.split():
+            if word == "*":
+                filters["starred"] = True
+            elif word.startswith("@") and len(word) > 1:
+                key = name_key(word[1:])
+                groups = list_groups(self.engine, self.clinic_id)
+                found = [g.id for g in groups if name_key(g.name).startswith(key)]
+                filters["group_id"] = found[0] if found else -1
+            elif word.startswith("#") and len(word) > 1:
+                key = name_key(word[1:])
+                themes = list_themes(self.engine, self.clinic_id)
+                found = [t.id for t in themes if name_key(t.name).startswith(key)]
+                filters["theme_id"] = found[0] if found else -1
+            else:
+                words.append(word)
+        filters["text"] = " ".join(words) or None
+        return filters
+
+    def _chosen_ideas(self) -> list[int]:
+        """The marked ideas, or else the selected one."""
+        if self.marked:
+            return sorted(self.marked)
+        idea_id = self._selected_idea()
+        return [idea_id] if idea_id is not None else []
+
+    def action_mark(self) -> None:
+        idea_id = self._selected_idea()
+        if self.phase != "ideas" or idea_id is None:
+            return
+        self.marked ^= {idea_id}
+        table = self.query_one("#idea-table", DataTable)
+        row_key = str(idea_id)
+        column = table.ordered_columns[0].key
+        current = str(table.get_cell(row_key, column)).replace("●", "")
+        table.update_cell(row_key, column, ("●" if idea_id in self.marked else "") + current)
+
+    def action_mark_move(self, step: int) -> None:
+        if self.phase == "ideas":
+            self.action_mark()
+        self.action_cursor(step)
+
+    def action_merge(self) -> None:
+        from klinikka.services.ideas import merge_ideas
+
+        target = self._selected_idea()
+        others = sorted(self.marked - {target}) if target is not None else []
+        if self.phase != "ideas" or target is None or not others:
+            self.notify(_("Mark the duplicates with F6, select the idea to keep, then F7."))
+            return
+        if self._run(lambda: merge_ideas(self.engine, target, others)):
+            self.marked.clear()
+            self.reload()
+
+    def action_describe(self) -> None:
+        from klinikka.services.themes import list_themes, update_theme
+
+        theme_id = self._selected_theme()
+        if self.phase != "themes" or theme_id is None:
+            return
+        current = next(t for t in list_themes(self.engine, self.clinic_id) if t.id == theme_id)
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._run(lambda: update_theme(self.engine, theme_id, description=text))
+
+        self.app.push_screen(AskText(_("Description of the theme:"), current.description), save)
+
+    def action_reorder(self, step: int) -> None:
+        from klinikka.services.themes import list_themes, move_theme
+
+        theme_id = self._selected_theme()
+        if self.phase != "themes" or theme_id is None:
+            return
+        order = [t.id for t in list_themes(self.engine, self.clinic_id)]
+        position = max(0, order.index(theme_id) + step)
+        if self._run(lambda: move_theme(self.engine, theme_id, position)):
+            table = self.query_one("#theme-table", DataTable)
+            table.move_cursor(row=table.get_row_index(str(theme_id)))
+
     def action_move(self) -> None:
         from klinikka.services.ideas import move_ideas
         from klinikka.services.themes import list_themes
 
-        idea_id = self._selected_idea()
-        if self.phase != "ideas" or idea_id is None:
+        chosen = self._chosen_ideas()
+        if self.phase != "ideas" or not chosen:
             return
         options = [("none", _("No theme (unassigned)"))]
         options += [(str(t.id), t.name) for t in list_themes(self.engine, self.clinic_id)]
@@ -401,7 +512,9 @@ class WorkspaceScreen(Screen[None]):
         def move(choice: str | None) -> None:
             if choice is not None:
                 target = None if choice == "none" else int(choice)
-                self._run(lambda: move_ideas(self.engine, [idea_id], target))
+                if self._run(lambda: move_ideas(self.engine, chosen, target)):
+                    self.marked.clear()
+                    self._reload_ideas()
 
         self.app.push_screen(Choose(_("Move the idea to:"), options), move)
 
@@ -416,7 +529,8 @@ class WorkspaceScreen(Screen[None]):
                 self.search = text.strip()
                 self._reload_ideas()
 
-        self.app.push_screen(AskText(_("Search ideas (empty shows all):"), self.search), search)
+        question = _("Search ideas (* starred, @group, #theme; empty shows all):")
+        self.app.push_screen(AskText(question, self.search), search)
 
     def action_participant(self) -> None:
         from klinikka.services.participants import add_participant, find_group_by_name
