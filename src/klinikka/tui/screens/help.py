@@ -20,8 +20,10 @@ SYNTAX = (
     N_("  / järjestö: the idea                only the group"),
     N_("  : Note: the idea                    a leading colon keeps the text as it is"),
     N_("Searching (ctrl+f): words in the text, * starred, @group, #theme."),
-    N_("Grouping: F6 marks ideas (shift+arrows mark while moving), ctrl+t moves them to a"
-       " theme, F7 merges them into the selected idea."),
+    N_(
+        "Grouping: F6 marks ideas (shift+arrows mark while moving), ctrl+t moves them to a"
+        " theme, F7 merges them into the selected idea."
+    ),
 )
 
 

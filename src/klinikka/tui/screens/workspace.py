@@ -19,6 +19,8 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, S
 
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
+from klinikka.models import IdeaView
+from klinikka.services.ideas import IdeaRow
 from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.screens.dialogs import AskText, Choose, Confirm
@@ -27,10 +29,10 @@ from klinikka.tui.text import CELL_LIMIT, user_text
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from klinikka.models import IdeaView
     from klinikka.tui.app import KlinikkaApp
 
 PHASES = ("ideas", "themes", "vote", "summary")
+IDEA_COLUMNS = (("", 2), (N_("Idea"), 44), (N_("Author"), 16), (N_("Group"), 14), (N_("Theme"), 18))
 PHASE_NAMES = {
     "ideas": N_("Ideas"),
     "themes": N_("Themes"),
@@ -88,6 +90,8 @@ class WorkspaceScreen(Screen[None]):
         self.search = ""
         # Ideas marked to move or merge together (their ids).
         self.marked: set[int] = set()
+        # The idea table's rows as last shown, by key, to update it in place.
+        self._shown_rows: dict[str, tuple[Any, ...]] | None = None
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -107,7 +111,10 @@ class WorkspaceScreen(Screen[None]):
             with Vertical(id="ideas"):
                 with Horizontal():
                     ideas: DataTable[object] = DataTable(cursor_type="row", id="idea-table")
-                    ideas.add_columns("★", _("Idea"), _("Author"), _("Group"), _("Theme"))
+                    # Fixed widths: a table with auto widths measures every cell of every row,
+                    # which is most of the time it takes to show ten thousand ideas.
+                    for label, width in IDEA_COLUMNS:
+                        ideas.add_column(_(label) if label else "★", width=width)
                     yield ideas
                     yield Static(id="counts")
                 yield Static(id="detail")
@@ -164,8 +171,8 @@ class WorkspaceScreen(Screen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _idea_row(self, idea: IdeaView) -> tuple[Any, ...]:
-        text = idea.text + "".join(f" + {child.text}" for child in idea.merged)
+    def _idea_row(self, idea: IdeaRow) -> tuple[Any, ...]:
+        text = idea.text + "".join(f" + {merged}" for merged in idea.merged_texts)
         mark = "●" if idea.id in self.marked else ""
         return (
             mark + ("★" if idea.starred else ""),
@@ -176,18 +183,46 @@ class WorkspaceScreen(Screen[None]):
         )
 
     def _reload_ideas(self) -> None:
-        from klinikka.services.ideas import search_ideas
+        from klinikka.services.ideas import list_idea_rows
 
         table = self.query_one("#idea-table", DataTable)
-        found = search_ideas(self.engine, self.clinic_id, **self._filters())
+        found = list_idea_rows(self.engine, self.clinic_id, **self._filters())
         self.marked &= {idea.id for idea in found}
+        rows = {str(idea.id): self._idea_row(idea) for idea in found}
+        if not self._update_in_place(table, rows):
 
-        def fill() -> None:
-            for idea in found:
-                table.add_row(*self._idea_row(idea), key=str(idea.id))
+            def fill() -> None:
+                for key, cells in rows.items():
+                    table.add_row(*cells, key=key)
 
-        self._keep_cursor(table, fill)
+            self._keep_cursor(table, fill)
+        self._shown_rows = rows
         self._reload_counts_only()
+
+    def _update_in_place(self, table: DataTable[object], rows: dict[str, tuple[Any, ...]]) -> bool:
+        """Bring the table to ``rows`` by small changes, if their order allows; else False.
+
+        Another klinikka usually adds, edits or deletes a few ideas: those rows change and the
+        others, with the cursor, stay as they are (rebuilding 10,000 rows takes seconds).
+        """
+        shown = self._shown_rows
+        if shown is None or list(shown) != [key.value for key in table.rows]:
+            return False
+        kept = [key for key in shown if key in rows]
+        new_order = list(rows)
+        if new_order[: len(kept)] != kept:
+            return False
+        for key in shown:
+            if key not in rows:
+                table.remove_row(key)
+        columns = [column.key for column in table.ordered_columns]
+        for key in kept:
+            if shown[key] != rows[key]:
+                for column, value in zip(columns, rows[key], strict=True):
+                    table.update_cell(key, column, value)
+        for key in new_order[len(kept) :]:
+            table.add_row(*rows[key], key=key)
+        return True
         shown = []
         if self.only_unassigned:
             shown.append(_("only unassigned ideas (ctrl+u shows all)"))
@@ -283,8 +318,12 @@ class WorkspaceScreen(Screen[None]):
         field.value = ""
         table = self.query_one("#idea-table", DataTable)
         if not self.search and not self.only_unassigned:
-            key = str(idea.id)  # type: ignore[attr-defined]
-            table.add_row(*self._idea_row(idea), key=key)  # type: ignore[arg-type]
+            assert isinstance(idea, IdeaView)
+            row = IdeaRow(idea.id, idea.text, idea.author, idea.group_name, None, False, ())
+            cells = self._idea_row(row)
+            table.add_row(*cells, key=str(idea.id))
+            if self._shown_rows is not None:
+                self._shown_rows[str(idea.id)] = cells
             table.move_cursor(row=table.row_count - 1)
         self._reload_counts_only()
 
