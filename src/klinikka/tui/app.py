@@ -11,7 +11,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Label
 
 from klinikka import i18n
 from klinikka.i18n import N_, _
@@ -61,10 +61,11 @@ class DataChanged:
 
 
 class Loading(Screen[None]):
+    """The first frame, while the database opens (no Header: it is replaced at once, and a
+    Header's title watcher must not outlive its screen)."""
+
     def compose(self) -> ComposeResult:
-        yield Header()
         yield Label(_("Opening the database…"), id="loading")
-        yield Footer()
 
 
 class KlinikkaApp(App[None]):

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from klinikka.tui.app import KlinikkaApp
 
 PHASES = ("ideas", "themes", "vote", "summary")
+# A long idea list is shown this many rows at once, then this many a turn of the event loop.
+FIRST_ROWS = 200
+BATCH_ROWS = 500
 IDEA_COLUMNS = (("", 2), (N_("Idea"), 44), (N_("Author"), 16), (N_("Group"), 14), (N_("Theme"), 18))
 PHASE_NAMES = {
     "ideas": N_("Ideas"),
@@ -90,8 +93,12 @@ class WorkspaceScreen(Screen[None]):
         self.search = ""
         # Ideas marked to move or merge together (their ids).
         self.marked: set[int] = set()
-        # The idea table's rows as last shown, by key, to update it in place.
+        # The idea table's rows as last shown, by key, to update it in place (None while the
+        # table is still being filled), and what is still to be added.
         self._shown_rows: dict[str, tuple[Any, ...]] | None = None
+        self._target_rows: dict[str, tuple[Any, ...]] = {}
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._generation = 0
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -189,15 +196,38 @@ class WorkspaceScreen(Screen[None]):
         found = list_idea_rows(self.engine, self.clinic_id, **self._filters())
         self.marked &= {idea.id for idea in found}
         rows = {str(idea.id): self._idea_row(idea) for idea in found}
-        if not self._update_in_place(table, rows):
-
-            def fill() -> None:
-                for key, cells in rows.items():
-                    table.add_row(*cells, key=key)
-
-            self._keep_cursor(table, fill)
-        self._shown_rows = rows
+        if self._update_in_place(table, rows):
+            self._shown_rows = rows
+        else:
+            self._fill(table, rows)
         self._reload_counts_only()
+
+    def _fill(self, table: DataTable[object], rows: dict[str, tuple[Any, ...]]) -> None:
+        """Show ``rows``: a screenful at once, the rest a batch per turn of the event loop,
+        so a clinic of ten thousand ideas opens as fast as a small one and typing never waits.
+        """
+        selected = self._selected_key(table)
+        table.clear()
+        self._generation += 1
+        self._shown_rows = None
+        self._target_rows = dict(rows)
+        self._pending = list(rows.items())
+        self._add_batch(self._generation, selected, FIRST_ROWS)
+
+    def _add_batch(self, generation: int, selected: str | None, size: int) -> None:
+        if generation != self._generation:
+            return  # a newer reload took over
+        table = self.query_one("#idea-table", DataTable)
+        batch, self._pending = self._pending[:size], self._pending[size:]
+        for key, cells in batch:
+            table.add_row(*cells, key=key)
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+            selected = None
+        if self._pending:
+            self.call_later(self._add_batch, generation, selected, BATCH_ROWS)
+        else:
+            self._shown_rows = self._target_rows
 
     def _update_in_place(self, table: DataTable[object], rows: dict[str, tuple[Any, ...]]) -> bool:
         """Bring the table to ``rows`` by small changes, if their order allows; else False.
@@ -321,10 +351,15 @@ class WorkspaceScreen(Screen[None]):
             assert isinstance(idea, IdeaView)
             row = IdeaRow(idea.id, idea.text, idea.author, idea.group_name, None, False, ())
             cells = self._idea_row(row)
-            table.add_row(*cells, key=str(idea.id))
-            if self._shown_rows is not None:
-                self._shown_rows[str(idea.id)] = cells
-            table.move_cursor(row=table.row_count - 1)
+            key = str(idea.id)
+            if self._pending:  # still filling: the new idea comes last, after the others
+                self._pending.append((key, cells))
+                self._target_rows[key] = cells
+            else:
+                table.add_row(*cells, key=key)
+                if self._shown_rows is not None:
+                    self._shown_rows[key] = cells
+                table.move_cursor(row=table.row_count - 1)
         self._reload_counts_only()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
