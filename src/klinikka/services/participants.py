@@ -101,15 +101,6 @@ def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup 
     return next((group for group in groups if group.id == found), None)
 
 
-def find_group_by_name(engine: Engine, clinic_id: int, text: str) -> int:
-    """The id of the clinic's group ``text`` names, or ValidationError."""
-    with read_session(engine) as session:
-        group = find_group(session, clinic_id, text)
-    if group is None or group.id is None:
-        raise ValidationError(N_("There is no stakeholder group called “{name}”."), name=text)
-    return group.id
-
-
 def _check_group_name(session: Session, clinic_id: int, name: str, own_id: int | None) -> str:
     clean = clean_text(name, field=M_("Group name"), limit=MAX_NAME)
     for group in _groups(session, clinic_id):

@@ -23,7 +23,7 @@ class ClinicsScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="clinics.open"),
         Binding("n", "new", N_("New"), id="clinics.new"),
-        Binding("e", "rename", N_("Rename"), id="clinics.rename"),
+        Binding("e", "edit", N_("Edit details"), id="clinics.edit"),
         Binding("c", "duplicate", N_("Copy as template"), id="clinics.duplicate"),
         Binding("a", "archive", N_("Archive"), id="clinics.archive"),
         Binding("delete", "delete", N_("Delete"), id="clinics.delete"),
@@ -115,19 +115,19 @@ class ClinicsScreen(Screen[None]):
 
         self.app.push_screen(AskText(_("Title of the new clinic:")), create)
 
-    def action_rename(self) -> None:
-        from klinikka.services.clinics import get_clinic_summary, update_clinic
+    def action_edit(self) -> None:
+        from klinikka.tui.screens.clinic_form import ClinicForm
 
         clinic_id, engine = self.selected_id(), self.klinikka.engine
         if clinic_id is None or engine is None:
             return
-        current = get_clinic_summary(engine, clinic_id).title
 
-        def rename(title: str | None) -> None:
-            if title:
-                self._run(lambda: update_clinic(engine, clinic_id, title=title))
+        def saved(done: bool | None) -> None:
+            if done:
+                self.klinikka.seen_own_change()
+                self.reload()
 
-        self.app.push_screen(AskText(_("New title:"), current), rename)
+        self.app.push_screen(ClinicForm(engine, clinic_id), saved)
 
     def action_duplicate(self) -> None:
         from klinikka.services.clinics import duplicate_clinic

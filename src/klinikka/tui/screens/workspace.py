@@ -59,7 +59,7 @@ class WorkspaceScreen(Screen[None]):
         Binding("ctrl+t", "move", N_("To theme"), id="idea.move", priority=True),
         Binding("ctrl+u", "unassigned", N_("Unassigned"), id="idea.unassigned", priority=True),
         Binding("ctrl+f", "search", N_("Search"), id="idea.search", priority=True),
-        Binding("ctrl+n", "participant", N_("Participant"), id="participant.add", priority=True),
+        Binding("ctrl+n", "participant", N_("Participants"), id="participants.open", priority=True),
         Binding("f6", "mark", N_("Mark"), id="idea.mark", priority=True),
         Binding(
             "shift+down",
@@ -607,18 +607,10 @@ class WorkspaceScreen(Screen[None]):
         self.app.push_screen(AskText(question, self.search), search)
 
     def action_participant(self) -> None:
-        from klinikka.services.participants import add_participant, find_group_by_name
+        from klinikka.tui.screens.participants import ParticipantsScreen
 
-        def add(line: str | None) -> None:
-            if not line:
-                return
-            name, _slash, group = line.partition("/")
+        def closed(_result: None) -> None:
+            self.klinikka.seen_own_change()
+            self.reload()
 
-            def work() -> object:
-                group_id = find_group_by_name(self.engine, self.clinic_id, group) if group else None
-                return add_participant(self.engine, self.clinic_id, name, group_id=group_id)
-
-            if self._run(work):
-                self.notify(_("Added the participant {name}.").format(name=" ".join(name.split())))
-
-        self.app.push_screen(AskText(_("New participant (Name / group):")), add)
+        self.app.push_screen(ParticipantsScreen(self.engine, self.clinic_id), closed)
