@@ -131,7 +131,7 @@ class KlinikkaApp(App[None]):
         yield from super().get_system_commands(screen)
         # Every key of the current screen is also a command in the palette.
         for _key, binding in screen._bindings:
-            if binding.description and binding.action:
+            if binding.id and binding.description and binding.action:
                 yield SystemCommand(
                     binding.description,
                     _("Key: {key}").format(key=binding.key_display or binding.key),

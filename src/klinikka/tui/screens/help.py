@@ -39,7 +39,8 @@ class HelpScreen(ModalScreen[None]):
         lines = [user_text(_("Keys"), style="bold")]
         seen = set()
         for key, binding in list(self.underneath._bindings) + list(self.app._bindings):
-            if binding.description and (binding.action, key) not in seen:
+            # Ours have ids; Textual's own (focus, copy) are not klinikka's keys to explain.
+            if binding.id and binding.description and (binding.action, key) not in seen:
                 seen.add((binding.action, key))
                 shown = self.app.get_key_display(binding)
                 lines.append(user_text(f"{shown:>12}  {binding.description}"))
