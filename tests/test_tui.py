@@ -267,3 +267,15 @@ async def test_themes_are_described_and_reordered(tmp_path: Path) -> None:
     assert [t.name for t in listed] == ["Digipalvelut", "Ennaltaehkäisy"]
     assert listed[1].description == "Palvelut ajoissa"
     engine.dispose()
+
+
+async def test_an_error_with_markup_in_it_is_shown_not_parsed(clinic_db: tuple[Path, int]) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press(*"/ [/]: idea", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#capture", Input).value == "/ [/]: idea"
+        assert any("[/]" in str(n.message) for n in app._notifications)
+    assert idea_texts(path, clinic_id) == []

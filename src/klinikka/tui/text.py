@@ -16,3 +16,8 @@ def user_text(value: str | None, *, limit: int | None = None, style: str = "") -
     if limit is not None and len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     return Text(clean, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def plain(value: str) -> str:
+    """A message for ``notify(..., markup=False)``: one line, no control characters."""
+    return " ".join(strip_controls(value).split())

@@ -77,19 +77,20 @@ class ClinicForm(ModalScreen[bool]):
     """
 
     DEFAULT_CSS = """
-    ClinicForm .dialog { width: 76; }
     ClinicForm Grid { grid-size: 2; grid-columns: 14 1fr; grid-gutter: 0 1; height: auto; }
     ClinicForm Grid > Label { color: $text-muted; }
     ClinicForm Input, ClinicForm TextArea, ClinicForm SelectCurrent { background: $boost; }
     ClinicForm Input:focus, ClinicForm TextArea:focus, ClinicForm Select:focus > SelectCurrent {
         background: $primary 25%;
     }
-    ClinicForm TextArea { height: 4; }
+    ClinicForm TextArea { height: 4; padding: 0; }
     ClinicForm #form-error { color: $error; height: auto; margin-top: 1; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="clinic_form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="clinic_form.cancel"),
+        # A modal screen hides the app's keys: the app's own help, again (listed once, there).
+        Binding("f1", "app.help", show=False),
     ]
 
     def __init__(self, engine: Engine, clinic_id: int) -> None:

@@ -13,7 +13,7 @@ from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.screens.dialogs import AskText, Confirm
-from klinikka.tui.text import user_text
+from klinikka.tui.text import plain, user_text
 
 if TYPE_CHECKING:
     from klinikka.tui.app import KlinikkaApp
@@ -87,7 +87,7 @@ class ClinicsScreen(Screen[None]):
             assert callable(work)
             work()
         except KlinikkaError as error:
-            self.notify(str(error), severity="error")
+            self.notify(plain(str(error)), severity="error", markup=False)
             return False
         self.klinikka.seen_own_change()
         self.reload()

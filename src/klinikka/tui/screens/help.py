@@ -10,8 +10,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from klinikka.i18n import N_, _
+from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings
-from klinikka.tui.text import user_text
+from klinikka.tui.text import plain, user_text
 
 SYNTAX = (
     N_("Typing ideas: one idea a line, Enter saves."),
@@ -43,11 +44,11 @@ class HelpScreen(ModalScreen[None]):
             if binding.id and binding.description and (binding.action, key) not in seen:
                 seen.add((binding.action, key))
                 shown = self.app.get_key_display(binding)
-                lines.append(user_text(f"{shown:>12}  {binding.description}"))
+                lines.append(Text(plain(f"{shown:>12}") + "  " + plain(binding.description)))
         all_commands = _("All commands")
-        lines.append(user_text(f"{'ctrl+p':>12}  {all_commands}"))
+        lines.append(Text(f"{'ctrl+p':>12}  {plain(all_commands)}"))
         lines.append(Text(""))
-        lines.extend(user_text(_(line).replace(" ", "\u00a0")) for line in SYNTAX)
+        lines.extend(Text(strip_controls(_(line), keep_newlines=False)) for line in SYNTAX)
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("\n").join(lines), id="help-text")
 

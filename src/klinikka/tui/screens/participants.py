@@ -28,6 +28,10 @@ from klinikka.tui.text import user_text
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+# Cells are cut to these lengths so the three columns fit a dialog in an 80-column terminal.
+NAME_LIMIT = 22
+GROUP_LIMIT = 16
+
 
 class ParticipantForm(ModalScreen[bool]):
     """Add a participant, or edit one: name, organisation and a group of the clinic.
@@ -48,6 +52,8 @@ class ParticipantForm(ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="participant_form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="participant_form.cancel"),
+        # A modal screen hides the app's keys: the app's own help, again (listed once, there).
+        Binding("f1", "app.help", show=False),
     ]
 
     def __init__(
@@ -114,9 +120,8 @@ class ParticipantsScreen(ModalScreen[None]):
     """The clinic's participants in a table; n adds, e edits, delete removes, Escape closes."""
 
     DEFAULT_CSS = """
-    ParticipantsScreen .dialog { width: 96; height: 80%; }
-    ParticipantsScreen DataTable { height: 1fr; }
-    ParticipantsScreen #no-participants { color: $text-muted; }
+    ParticipantsScreen DataTable { height: auto; max-height: 15; }
+    ParticipantsScreen #no-participants { color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
         Binding("n", "add", N_("Add"), id="participants.add"),
@@ -124,6 +129,7 @@ class ParticipantsScreen(ModalScreen[None]):
         Binding("delete", "remove", N_("Remove"), id="participants.remove"),
         Binding("ctrl+z", "undo", N_("Undo"), id="participants.undo"),
         Binding("escape", "close", N_("Close"), id="participants.close"),
+        Binding("f1,question_mark", "app.help", show=False),
     ]
 
     def __init__(self, engine: Engine, clinic_id: int) -> None:
@@ -148,15 +154,21 @@ class ParticipantsScreen(ModalScreen[None]):
 
     def reload(self) -> None:
         """Read the participants again; the selected one stays selected."""
+        try:
+            found = list_participants(self.engine, self.clinic_id)
+        except KlinikkaError as error:  # the clinic was deleted, in another klinikka
+            self.notify(line(str(error)), severity="error", markup=False)
+            self.dismiss(None)
+            return
         table = self.query_one(DataTable)
         selected = self.selected()
         table.clear()
-        self.participants = {str(p.id): p for p in list_participants(self.engine, self.clinic_id)}
+        self.participants = {str(p.id): p for p in found}
         for key, who in self.participants.items():
             table.add_row(
-                user_text(who.name, limit=40),
-                user_text(who.organisation, limit=40),
-                user_text(who.group_name, limit=30),
+                user_text(who.name, limit=NAME_LIMIT),
+                user_text(who.organisation, limit=NAME_LIMIT),
+                user_text(who.group_name, limit=GROUP_LIMIT),
                 key=key,
             )
         if selected is not None and str(selected.id) in table.rows:

@@ -24,7 +24,7 @@ from klinikka.services.ideas import IdeaRow
 from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.screens.dialogs import AskText, Choose, Confirm
-from klinikka.tui.text import CELL_LIMIT, user_text
+from klinikka.tui.text import CELL_LIMIT, plain, user_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -282,7 +282,7 @@ class WorkspaceScreen(Screen[None]):
         try:
             result = work()
         except KlinikkaError as error:
-            self.notify(str(error), severity="error")
+            self.notify(plain(str(error)), severity="error", markup=False)
             return None
         self.klinikka.seen_own_change()
         if reload:
@@ -418,9 +418,9 @@ class WorkspaceScreen(Screen[None]):
 
         what = self._run(lambda: undo(self.engine, self.clinic_id))
         if what is True:
-            self.notify(_("Nothing to undo."))
+            self.notify(plain(_("Nothing to undo.")), markup=False)
         elif isinstance(what, str):
-            self.notify(_("Undone: {what}").format(what=what))
+            self.notify(plain(_("Undone: {what}").format(what=what)), markup=False)
 
     def action_star(self) -> None:
         from klinikka.services.ideas import star_idea
@@ -541,7 +541,10 @@ class WorkspaceScreen(Screen[None]):
         target = self._selected_idea()
         others = sorted(self.marked - {target}) if target is not None else []
         if self.phase != "ideas" or target is None or not others:
-            self.notify(_("Mark the duplicates with F6, select the idea to keep, then F7."))
+            self.notify(
+                plain(_("Mark the duplicates with F6, select the idea to keep, then F7.")),
+                markup=False,
+            )
             return
         if self._run(lambda: merge_ideas(self.engine, target, others)):
             self.marked.clear()
