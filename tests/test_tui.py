@@ -48,8 +48,10 @@ async def started(app: KlinikkaApp, pilot) -> None:  # type: ignore[no-untyped-d
     await app.workers.wait_for_complete()
     await until(
         pilot,
-        lambda: isinstance(app.screen, ClinicsScreen)
-        and app.screen.query_one("#clinics", DataTable).has_focus,
+        lambda: (
+            isinstance(app.screen, ClinicsScreen)
+            and app.screen.query_one("#clinics", DataTable).has_focus
+        ),
     )
 
 
@@ -279,3 +281,13 @@ async def test_an_error_with_markup_in_it_is_shown_not_parsed(clinic_db: tuple[P
         assert app.screen.query_one("#capture", Input).value == "/ [/]: idea"
         assert any("[/]" in str(n.message) for n in app._notifications)
     assert idea_texts(path, clinic_id) == []
+
+
+async def test_the_demo_imports_the_samples_after_its_first_frame(tmp_path: Path) -> None:
+    from klinikka.paths import sample_data_dir
+
+    samples = tuple(str(p) for p in sorted(sample_data_dir().glob("*.json")))
+    app = make_app(Settings(database=str(tmp_path / "demo.db"), language="fi", imports=samples))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await started(app, pilot)
+        assert app.screen.query_one("#clinics", DataTable).row_count == len(samples) >= 2

@@ -95,11 +95,14 @@ def _print_result(result: Any, clinic_title: str) -> None:
             say(f"  {name} ({group.ballot_count}): {scores}")
 
 
-def _run_app(database: str, title: str = "klinikka") -> None:
+def _run_app(database: str, title: str = "klinikka", imports: tuple[str, ...] = ()) -> None:
     """Run the terminal app until it quits; its exit code becomes ours."""
     from klinikka.tui.app import Settings, make_app
 
-    app = make_app(Settings(database=database, language=i18n.current_language(), title=title))
+    settings = Settings(
+        database=database, language=i18n.current_language(), title=title, imports=imports
+    )
+    app = make_app(settings)
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
@@ -152,19 +155,13 @@ def build_cli() -> click.Group:
     def demo_command() -> None:
         import tempfile
 
-        from klinikka.db import open_database
-        from klinikka.importers.klinikka_json import parse_document
         from klinikka.paths import sample_data_dir
-        from klinikka.services.transfer import import_document
 
+        samples = tuple(str(sample) for sample in sorted(sample_data_dir().glob("*.json")))
         with tempfile.TemporaryDirectory(prefix="klinikka-demo-") as folder:
-            path = Path(folder) / "demo.db"
-            engine = open_database(path)
-            for sample in sorted(sample_data_dir().glob("*.json")):
-                document = parse_document(sample.read_bytes())
-                import_document(engine, document, file_name=sample.name)
-            engine.dispose()
-            _run_app(str(path), title=_("klinikka — demo (a temporary copy)"))
+            # The app imports the samples itself, after its first frame.
+            database = str(Path(folder) / "demo.db")
+            _run_app(database, title=_("klinikka — demo (a temporary copy)"), imports=samples)
 
     @cli.command("list", help=_("List the clinics, one a line."))
     @click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead."))

@@ -32,6 +32,8 @@ class Settings:
     database: str
     language: str = "en"
     title: str = "klinikka"
+    # klinikka JSON files to import into the database when it opens (the demo's samples).
+    imports: tuple[str, ...] = ()
 
 
 class DataChanged:
@@ -96,11 +98,27 @@ class KlinikkaApp(App[None]):
 
         try:
             engine = open_database(self.settings.database)
+            self._import_samples(engine)
+            # The screens' services, imported here rather than on the event loop.
+            import klinikka.services.clinics
+            import klinikka.services.ideas
+            import klinikka.services.themes  # noqa: F401
         except KlinikkaError as error:
             self.call_from_thread(self.exit, return_code=1, message=str(error))
             return
         path = sqlite_path(database_url(self.settings.database))
         self.call_from_thread(self._opened, engine, str(path) if path else None)
+
+    def _import_samples(self, engine: Engine) -> None:
+        from pathlib import Path
+
+        from klinikka.importers.klinikka_json import parse_document
+        from klinikka.services.transfer import import_document
+
+        for name in self.settings.imports:
+            sample = Path(name)
+            document = parse_document(sample.read_bytes())
+            import_document(engine, document, file_name=sample.name)
 
     def _opened(self, engine: Engine, path: str | None) -> None:
         from klinikka.tui.screens.clinics import ClinicsScreen
