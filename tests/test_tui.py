@@ -225,7 +225,7 @@ async def test_several_marked_ideas_move_together_and_merge(tmp_path: Path) -> N
 
 async def test_search_filters_by_text_group_theme_and_star(tmp_path: Path) -> None:
     path = tmp_path / "k.db"
-    clinic_id, idea_ids, _theme = seeded(path)
+    _clinic_id, _idea_ids, _theme = seeded(path)
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_workspace(app, pilot)

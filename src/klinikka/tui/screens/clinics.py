@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
@@ -40,7 +40,7 @@ class ClinicsScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(user_text(self.app.title), classes="app-title")
         yield Static(_("Clinics"), classes="title")
         table: DataTable[object] = DataTable(cursor_type="row", id="clinics")
         table.add_columns(_("Date"), _("Title"), _("Ideas"), _("Themes"), _("Rounds"), _("Status"))

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Header, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
@@ -111,7 +111,7 @@ class WorkspaceScreen(Screen[None]):
         return engine
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(user_text(self.app.title), classes="app-title")
         yield Static(id="clinic-title", classes="title")
         yield Static(id="phases")
         with ContentSwitcher(initial="ideas", id="switcher"):
