@@ -479,42 +479,30 @@ def search_ideas(
     """
     with read_session(engine) as session:
         get_clinic(session, clinic_id)
-        query = (
+    # The filtering is list_idea_rows's; this only turns what it chose into full views.
+    chosen = list_idea_rows(
+        engine,
+        clinic_id,
+        text=text,
+        group_id=group_id,
+        theme_id=theme_id,
+        unassigned=unassigned,
+        starred=starred,
+    )
+    with read_session(engine) as session:
+        rows = session.exec(
             select(Idea, Theme.name, StakeholderGroup.name)
             .join(Theme, col(Idea.theme_id) == Theme.id, isouter=True)
             .join(StakeholderGroup, col(Idea.group_id) == StakeholderGroup.id, isouter=True)
             .where(Idea.clinic_id == clinic_id, col(Idea.deleted_at).is_(None))
             .order_by(col(Idea.created_at), col(Idea.id))
-        )
-        # A merged idea is shown under its target, wherever its own theme or group is.
-        top_level = col(Idea.merged_into_id).is_(None)
-        if group_id is not None:
-            query = query.where(~top_level | (Idea.group_id == group_id))
-        if unassigned:
-            query = query.where(~top_level | col(Idea.theme_id).is_(None))
-        elif theme_id is not None:
-            query = query.where(~top_level | (Idea.theme_id == theme_id))
-        rows = session.exec(query).all()
+        ).all()
+        by_id = {row[0].id: row for row in rows}
         children: dict[int, list[IdeaView]] = {}
-        top: list[tuple[Idea, str | None, str | None]] = []
         for row in rows:
-            if row[0].merged_into_id is None:
-                top.append(row)
-            else:
+            if row[0].merged_into_id is not None:
                 children.setdefault(row[0].merged_into_id, []).append(_make_view(*row))
-        needle = " ".join(strip_controls(text).casefold().split()) if text else ""
-        views = []
-        for idea, theme_name, group_name in top:
-            merged = children.get(idea.id or 0, [])
-            if starred is not None and idea.starred != starred:
-                continue
-            if needle and not any(
-                needle in " ".join(value.casefold().split())
-                for value in (idea.text, idea.author, *(child.text for child in merged))
-            ):
-                continue
-            views.append(_make_view(idea, theme_name, group_name, merged))
-        return views
+        return [_make_view(*by_id[idea.id], children.get(idea.id, [])) for idea in chosen]
 
 
 class IdeaRow(NamedTuple):
