@@ -262,17 +262,18 @@ async def type_ideas(pilot: Any, table: Any, repeat: int, watch: FrameWatch) -> 
 
 
 async def capture_times(path: Path, repeat: int, watch: FrameWatch) -> list[float]:
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     from klinikka.tui.app import Settings, make_app
+    from klinikka.tui.widgets.idea_list import IdeaList
 
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter")
-        table = app.screen.query_one("#idea-table", DataTable)
-        while table.row_count < 5_000:  # the rest of a long list comes in batches
+        table = app.screen.query_one("#idea-list", IdeaList)
+        while table.row_count < 5_000:
             await pilot.pause()
         capture = app.screen.query_one("#capture", Input)
         assert capture.has_focus
@@ -318,6 +319,7 @@ async def open_times(
     from klinikka.tui.app import Settings, make_app
     from klinikka.tui.screens.clinics import ClinicsScreen
     from klinikka.tui.screens.workspace import WorkspaceScreen
+    from klinikka.tui.widgets.idea_list import IdeaList
 
     app = make_app(Settings(database=str(path), language="en"))
     times: dict[tuple[int, str], list[float]] = {
@@ -328,7 +330,7 @@ async def open_times(
         screen = app.screen
         if not isinstance(screen, WorkspaceScreen):
             return -1
-        return screen.query_one("#idea-table", DataTable).row_count
+        return screen.query_one("#idea-list", IdeaList).row_count
 
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()

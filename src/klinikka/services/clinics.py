@@ -184,6 +184,12 @@ def get_clinic_summary(engine: Engine, clinic_id: int) -> ClinicSummary:
         return _summaries(session, [clinic_id], True)[0]
 
 
+def get_clinic_title(engine: Engine, clinic_id: int) -> str:
+    """Only the title: no counting (a workspace reads it on every change)."""
+    with read_session(engine) as session:
+        return get_clinic(session, clinic_id).title
+
+
 def update_clinic(
     engine: Engine,
     clinic_id: int,

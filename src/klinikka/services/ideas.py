@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func
-from sqlalchemy import text as sql
 from sqlmodel import Session, col, select
 
 from klinikka.errors import NotFoundError, ValidationError
@@ -517,12 +516,18 @@ class IdeaRow(NamedTuple):
     merged_texts: tuple[str, ...]
 
 
-_ROWS = sql(
-    "SELECT i.id, i.text, i.author, g.name, t.name, i.starred, i.merged_into_id,"
-    " i.group_id, i.theme_id FROM idea AS i"
+# The list's rows, read with the DBAPI cursor: ten thousand SQLAlchemy Row objects cost as
+# much again as the query (bench/bench_tui.py opens a 10,000-idea clinic).
+_ROWS = (
+    "SELECT i.id, i.text, i.author, g.name, t.name, i.starred FROM idea AS i"
     " LEFT JOIN stakeholder_group AS g ON g.id = i.group_id"
     " LEFT JOIN theme AS t ON t.id = i.theme_id"
-    " WHERE i.clinic_id = :clinic AND i.deleted_at IS NULL ORDER BY i.created_at, i.id"
+    " WHERE i.clinic_id = ? AND i.deleted_at IS NULL AND i.merged_into_id IS NULL"
+)
+_ROWS_ORDER = " ORDER BY i.created_at, i.id"
+_MERGED = (
+    "SELECT merged_into_id, text FROM idea WHERE clinic_id = ? AND deleted_at IS NULL"
+    " AND merged_into_id IS NOT NULL ORDER BY created_at, id"
 )
 
 
@@ -537,31 +542,36 @@ def list_idea_rows(
     starred: bool | None = None,
 ) -> list[IdeaRow]:
     """What ``search_ideas`` finds, as light rows for long lists (the same filters)."""
-    needle = " ".join(strip_controls(text).casefold().split()) if text else ""
+    query, parameters = _ROWS, [clinic_id]
+    if group_id is not None:
+        query, parameters = query + " AND i.group_id = ?", [*parameters, group_id]
+    if unassigned:
+        query += " AND i.theme_id IS NULL"
+    elif theme_id is not None:
+        query, parameters = query + " AND i.theme_id = ?", [*parameters, theme_id]
+    if starred is not None:
+        query, parameters = query + " AND i.starred = ?", [*parameters, starred]
     with engine.connect() as connection:
-        rows = connection.execute(_ROWS, {"clinic": clinic_id}).all()
-    children: dict[int, list[str]] = {}
-    for row in rows:
-        if row[6] is not None:
-            children.setdefault(row[6], []).append(row[1])
-    found = []
-    for idea_id, body, author, group, theme, star, target, gid, tid in rows:
-        if target is not None:
-            continue
-        if group_id is not None and gid != group_id:
-            continue
-        if (unassigned and tid is not None) or (
-            not unassigned and theme_id is not None and tid != theme_id
-        ):
-            continue
-        if starred is not None and bool(star) != starred:
-            continue
-        merged = tuple(children.get(idea_id, ()))
-        if needle and not any(
-            needle in " ".join(value.casefold().split()) for value in (body, author, *merged)
-        ):
-            continue
-        found.append(IdeaRow(idea_id, body, author, group, theme, bool(star), merged))
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        rows = cursor.execute(query + _ROWS_ORDER, parameters).fetchall()
+        children: dict[int, list[str]] = {}
+        for target, body in cursor.execute(_MERGED, (clinic_id,)):
+            children.setdefault(target, []).append(body)
+    merged = {target: tuple(texts) for target, texts in children.items()}
+    found = [
+        IdeaRow(idea_id, body, author, group, theme, bool(star), merged.get(idea_id, ()))
+        for idea_id, body, author, group, theme, star in rows
+    ]
+    needle = " ".join(strip_controls(text).casefold().split()) if text else ""
+    if needle:
+        found = [
+            row
+            for row in found
+            if any(
+                needle in " ".join(value.casefold().split())
+                for value in (row.text, row.author, *row.merged_texts)
+            )
+        ]
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ class KlinikkaApp(App[None]):
         self.title = settings.title
         self.engine: Engine | None = None
         self.data_changed: DataChanged | None = None
+        self._gc_threshold: tuple[int, ...] | None = None
 
     def on_mount(self) -> None:
         self.push_screen(Loading())
@@ -125,6 +127,12 @@ class KlinikkaApp(App[None]):
 
         self.engine = engine
         self.data_changed = DataChanged(path)
+        # What start-up made (Textual, SQLAlchemy, the models) lives as long as the app: out
+        # of the collector's sight, and collections rarer, a full collection stops costing
+        # tens of milliseconds in the middle of a keystroke (bench/bench_tui.py).
+        self._gc_threshold = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
         self.switch_screen(ClinicsScreen())
         self.set_interval(POLL_SECONDS, self._poll)
 
@@ -147,9 +155,10 @@ class KlinikkaApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        # Every key of the current screen is also a command in the palette.
-        for _key, binding in screen._bindings:
-            if binding.id and binding.description and binding.action:
+        # Every key the screen offers now (a phase hides the others' keys) is in the palette.
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if active.node is screen and binding.id and binding.description and active.enabled:
                 yield SystemCommand(
                     binding.description,
                     _("Key: {key}").format(key=binding.key_display or binding.key),
@@ -157,6 +166,9 @@ class KlinikkaApp(App[None]):
                 )
 
     def on_unmount(self) -> None:
+        if self._gc_threshold is not None:  # as it was (tests run many apps in one process)
+            gc.unfreeze()
+            gc.set_threshold(*self._gc_threshold)
         if self.data_changed is not None:
             self.data_changed.close()
         if self.engine is not None:

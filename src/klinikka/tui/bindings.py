@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 
 from klinikka.i18n import _
@@ -23,3 +24,23 @@ def translate_bindings(node: DOMNode) -> None:
             else binding
             for binding in bindings
         ]
+
+
+class FooterOrder:
+    """A screen mixin: its footer lists help first, then the screen's keys as declared.
+
+    Textual lists the focused input's keys first (ctrl+e, ctrl+d, …, which klinikka takes
+    over), so in 80 columns the footer would end before help and undo.
+    """
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        active: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        declared = [b.id for b in type(self).BINDINGS if isinstance(b, Binding) and b.id]  # type: ignore[attr-defined]
+        rank = {binding_id: n for n, binding_id in enumerate(["app.help", *declared])}
+        last = len(rank)
+
+        def place(item: tuple[str, ActiveBinding]) -> int:
+            return rank.get(item[1].binding.id or "", last)
+
+        return dict(sorted(active.items(), key=place))

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
-from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.screens.dialogs import AskText, Confirm
 from klinikka.tui.text import plain, user_text
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from klinikka.tui.app import KlinikkaApp
 
 
-class ClinicsScreen(Screen[None]):
+class ClinicsScreen(FooterOrder, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="clinics.open"),
         Binding("n", "new", N_("New"), id="clinics.new"),

@@ -17,7 +17,10 @@ from klinikka.tui.text import user_text
 class AskText(ModalScreen[str | None]):
     """Ask for one line of text; Enter answers, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
+        Binding("f1", "app.help", show=False),
+    ]
 
     def __init__(self, question: str, value: str = "") -> None:
         super().__init__()
@@ -44,6 +47,7 @@ class Confirm(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", N_("Yes"), id="dialog.yes"),
         Binding("n,escape", "answer(False)", N_("No"), id="dialog.no"),
+        Binding("f1,question_mark", "app.help", show=False),
     ]
 
     def __init__(self, question: str) -> None:
@@ -63,7 +67,10 @@ class Confirm(ModalScreen[bool]):
 class Choose(ModalScreen[str | None]):
     """Choose one of several options by keyboard; returns the option's id."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
+        Binding("f1,question_mark", "app.help", show=False),
+    ]
 
     def __init__(self, question: str, options: list[tuple[str, str]]) -> None:
         super().__init__()

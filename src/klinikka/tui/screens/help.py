@@ -37,20 +37,24 @@ class HelpScreen(ModalScreen[None]):
         self.underneath = underneath
 
     def compose(self) -> ComposeResult:
-        lines = [user_text(_("Keys"), style="bold")]
+        keys: list[tuple[str, str]] = []
         seen = set()
         for key, binding in list(self.underneath._bindings) + list(self.app._bindings):
             # Ours have ids; Textual's own (focus, copy) are not klinikka's keys to explain.
             if binding.id and binding.description and (binding.action, key) not in seen:
                 seen.add((binding.action, key))
-                shown = self.app.get_key_display(binding)
-                lines.append(Text(plain(f"{shown:>12}") + "  " + plain(binding.description)))
-        all_commands = _("All commands")
-        lines.append(Text(f"{'ctrl+p':>12}  {plain(all_commands)}"))
-        lines.append(Text(""))
-        lines.extend(Text(strip_controls(_(line), keep_newlines=False)) for line in SYNTAX)
-        with VerticalScroll(classes="dialog help"):
+                keys.append((plain(self.app.get_key_display(binding)), plain(binding.description)))
+        keys.append(("ctrl+p", plain(_("All commands"))))
+        width = max(len(key) for key, _description in keys)
+        lines = [Text(strip_controls(_(line), keep_newlines=False)) for line in SYNTAX]
+        lines += [Text(""), user_text(_("Keys"), style="bold")]
+        lines += [Text(f"  {key:<{width}}  {description}") for key, description in keys]
+        with VerticalScroll(classes="dialog help", id="help-scroll"):
             yield Static(Text("\n").join(lines), id="help-text")
+
+    def on_mount(self) -> None:
+        # Focused, the text scrolls with the arrows and page keys (80×24 shows half of it).
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -7,10 +7,12 @@ typing does not need (F-keys and ctrl).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,9 +24,10 @@ from klinikka.i18n import N_, _
 from klinikka.models import IdeaView
 from klinikka.services.ideas import IdeaRow
 from klinikka.text import strip_controls
-from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.screens.dialogs import AskText, Choose, Confirm
-from klinikka.tui.text import CELL_LIMIT, plain, user_text
+from klinikka.tui.text import plain, user_text
+from klinikka.tui.widgets.idea_list import IdeaList
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -32,10 +35,6 @@ if TYPE_CHECKING:
     from klinikka.tui.app import KlinikkaApp
 
 PHASES = ("ideas", "themes", "vote", "summary")
-# A long idea list is shown this many rows at once, then this many a turn of the event loop.
-FIRST_ROWS = 200
-BATCH_ROWS = 500
-IDEA_COLUMNS = (("", 2), (N_("Idea"), 44), (N_("Author"), 16), (N_("Group"), 14), (N_("Theme"), 18))
 PHASE_NAMES = {
     "ideas": N_("Ideas"),
     "themes": N_("Themes"),
@@ -44,22 +43,30 @@ PHASE_NAMES = {
 }
 
 
-class WorkspaceScreen(Screen[None]):
+class WorkspaceScreen(FooterOrder, Screen[None]):
+    # In the order the footer shows them (the most needed first: 80 columns end the list);
+    # the phase keys are on the phase line, so the footer leaves them out.
     BINDINGS = [
-        Binding("f2", "phase('ideas')", N_("Ideas"), id="phase.ideas", priority=True),
-        Binding("f3", "phase('themes')", N_("Themes"), id="phase.themes", priority=True),
-        Binding("f4", "phase('vote')", N_("Vote"), id="phase.vote", priority=True),
-        Binding("f5", "phase('summary')", N_("Summary"), id="phase.summary", priority=True),
+        Binding("f2", "phase('ideas')", N_("Ideas"), show=False, id="phase.ideas", priority=True),
+        Binding(
+            "f3", "phase('themes')", N_("Themes"), show=False, id="phase.themes", priority=True
+        ),
+        Binding("f4", "phase('vote')", N_("Vote"), show=False, id="phase.vote", priority=True),
+        Binding(
+            "f5", "phase('summary')", N_("Summary"), show=False, id="phase.summary", priority=True
+        ),
         Binding("up", "cursor(-1)", N_("Previous"), show=False, id="cursor.up", priority=True),
         Binding("down", "cursor(1)", N_("Next"), show=False, id="cursor.down", priority=True),
         Binding("ctrl+z", "undo", N_("Undo"), id="workspace.undo", priority=True),
+        Binding("ctrl+t", "move", N_("To theme"), id="idea.move", priority=True),
+        Binding("ctrl+f", "search", N_("Search"), id="idea.search", priority=True),
         Binding("ctrl+s", "star", N_("Star"), id="idea.star", priority=True),
         Binding("ctrl+e", "edit", N_("Edit"), id="workspace.edit", priority=True),
         Binding("ctrl+d", "delete", N_("Delete"), id="workspace.delete", priority=True),
-        Binding("ctrl+t", "move", N_("To theme"), id="idea.move", priority=True),
+        Binding("f8", "describe", N_("Describe theme"), id="theme.describe", priority=True),
+        Binding("alt+up", "reorder(-1)", N_("Theme up"), id="theme.up", priority=True),
+        Binding("alt+down", "reorder(1)", N_("Theme down"), id="theme.down", priority=True),
         Binding("ctrl+u", "unassigned", N_("Unassigned"), id="idea.unassigned", priority=True),
-        Binding("ctrl+f", "search", N_("Search"), id="idea.search", priority=True),
-        Binding("ctrl+n", "participant", N_("Participants"), id="participants.open", priority=True),
         Binding("f6", "mark", N_("Mark"), id="idea.mark", priority=True),
         Binding(
             "shift+down",
@@ -78,11 +85,15 @@ class WorkspaceScreen(Screen[None]):
             priority=True,
         ),
         Binding("f7", "merge", N_("Merge marked"), id="idea.merge", priority=True),
-        Binding("f8", "describe", N_("Describe theme"), id="theme.describe", priority=True),
-        Binding("alt+up", "reorder(-1)", N_("Theme up"), id="theme.up", priority=True),
-        Binding("alt+down", "reorder(1)", N_("Theme down"), id="theme.down", priority=True),
+        Binding("ctrl+n", "participant", N_("Participants"), id="participants.open", priority=True),
         Binding("escape", "back", N_("Clinics"), id="workspace.back"),
     ]
+    # Keys that only mean something in one phase: out of the footer (and inert) elsewhere.
+    PHASE_ACTIONS = {
+        "ideas": {"star", "move", "search", "mark", "mark_move", "merge"},
+        "themes": {"describe", "reorder"},
+    }
+    EDITING_PHASES = {"ideas", "themes"}
 
     def __init__(self, clinic_id: int) -> None:
         super().__init__()
@@ -91,14 +102,7 @@ class WorkspaceScreen(Screen[None]):
         self.phase = "ideas"
         self.only_unassigned = False
         self.search = ""
-        # Ideas marked to move or merge together (their ids).
-        self.marked: set[int] = set()
-        # The idea table's rows as last shown, by key, to update it in place (None while the
-        # table is still being filled), and what is still to be added.
-        self._shown_rows: dict[str, tuple[Any, ...]] | None = None
-        self._target_rows: dict[str, tuple[Any, ...]] = {}
-        self._pending: list[tuple[str, tuple[Any, ...]]] = []
-        self._generation = 0
+        self._themes_stale = True
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -117,20 +121,13 @@ class WorkspaceScreen(Screen[None]):
         with ContentSwitcher(initial="ideas", id="switcher"):
             with Vertical(id="ideas"):
                 with Horizontal():
-                    ideas: DataTable[object] = DataTable(cursor_type="row", id="idea-table")
-                    # Fixed widths: a table with auto widths measures every cell of every row,
-                    # which is most of the time it takes to show ten thousand ideas.
-                    for label, width in IDEA_COLUMNS:
-                        ideas.add_column(_(label) if label else "★", width=width)
-                    yield ideas
+                    yield IdeaList(id="idea-list")
                     yield Static(id="counts")
                 yield Static(id="detail")
                 yield Static(id="filter")
                 yield Input(placeholder=_("Name / group: the idea — Enter saves"), id="capture")
             with Vertical(id="themes"):
-                themes: DataTable[object] = DataTable(cursor_type="row", id="theme-table")
-                themes.add_columns(_("Theme"), _("Ideas"), _("Description"))
-                yield themes
+                yield DataTable(cursor_type="row", id="theme-table")
                 yield Input(placeholder=_("A new theme's name — Enter creates"), id="new-theme")
             yield Static(
                 _(
@@ -158,19 +155,15 @@ class WorkspaceScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read everything again (another klinikka changed it); selection and typing stay."""
-        from klinikka.services.clinics import get_clinic_summary
+        from klinikka.services.clinics import get_clinic_title
 
-        clinic = get_clinic_summary(self.engine, self.clinic_id)
-        self.query_one("#clinic-title", Static).update(user_text(clinic.title))
+        title = get_clinic_title(self.engine, self.clinic_id)
+        self.query_one("#clinic-title", Static).update(user_text(title))
         self._reload_ideas()
-        self._reload_themes()
-
-    def _keep_cursor(self, table: DataTable[object], fill: Callable[[], None]) -> None:
-        selected = self._selected_key(table)
-        table.clear()
-        fill()
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+        # The themes table counts every theme's ideas: read when it is shown, not before.
+        self._themes_stale = True
+        if self.phase == "themes":
+            self._reload_themes()
 
     @staticmethod
     def _selected_key(table: DataTable[object]) -> str | None:
@@ -178,81 +171,23 @@ class WorkspaceScreen(Screen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _idea_row(self, idea: IdeaRow) -> tuple[Any, ...]:
-        text = idea.text + "".join(f" + {merged}" for merged in idea.merged_texts)
-        mark = "●" if idea.id in self.marked else ""
-        return (
-            mark + ("★" if idea.starred else ""),
-            user_text(text, limit=CELL_LIMIT),
-            user_text(idea.author, limit=40),
-            user_text(idea.group_name, limit=30),
-            user_text(idea.theme_name, limit=40),
-        )
+    @property
+    def idea_list(self) -> IdeaList:
+        return self.query_one("#idea-list", IdeaList)
+
+    @property
+    def marked(self) -> set[int]:
+        """Ideas marked (F6) to move or merge together."""
+        return self.idea_list.marked
 
     def _reload_ideas(self) -> None:
         from klinikka.services.ideas import list_idea_rows
 
-        table = self.query_one("#idea-table", DataTable)
-        found = list_idea_rows(self.engine, self.clinic_id, **self._filters())
-        self.marked &= {idea.id for idea in found}
-        rows = {str(idea.id): self._idea_row(idea) for idea in found}
-        if self._update_in_place(table, rows):
-            self._shown_rows = rows
-        else:
-            self._fill(table, rows)
+        self.idea_list.set_rows(list_idea_rows(self.engine, self.clinic_id, **self._filters()))
+        self._show_filter()
         self._reload_counts_only()
 
-    def _fill(self, table: DataTable[object], rows: dict[str, tuple[Any, ...]]) -> None:
-        """Show ``rows``: a screenful at once, the rest a batch per turn of the event loop,
-        so a clinic of ten thousand ideas opens as fast as a small one and typing never waits.
-        """
-        selected = self._selected_key(table)
-        table.clear()
-        self._generation += 1
-        self._shown_rows = None
-        self._target_rows = dict(rows)
-        self._pending = list(rows.items())
-        self._add_batch(self._generation, selected, FIRST_ROWS)
-
-    def _add_batch(self, generation: int, selected: str | None, size: int) -> None:
-        if generation != self._generation:
-            return  # a newer reload took over
-        table = self.query_one("#idea-table", DataTable)
-        batch, self._pending = self._pending[:size], self._pending[size:]
-        for key, cells in batch:
-            table.add_row(*cells, key=key)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
-            selected = None
-        if self._pending:
-            self.call_later(self._add_batch, generation, selected, BATCH_ROWS)
-        else:
-            self._shown_rows = self._target_rows
-
-    def _update_in_place(self, table: DataTable[object], rows: dict[str, tuple[Any, ...]]) -> bool:
-        """Bring the table to ``rows`` by small changes, if their order allows; else False.
-
-        Another klinikka usually adds, edits or deletes a few ideas: those rows change and the
-        others, with the cursor, stay as they are (rebuilding 10,000 rows takes seconds).
-        """
-        shown = self._shown_rows
-        if shown is None or list(shown) != [key.value for key in table.rows]:
-            return False
-        kept = [key for key in shown if key in rows]
-        new_order = list(rows)
-        if new_order[: len(kept)] != kept:
-            return False
-        for key in shown:
-            if key not in rows:
-                table.remove_row(key)
-        columns = [column.key for column in table.ordered_columns]
-        for key in kept:
-            if shown[key] != rows[key]:
-                for column, value in zip(columns, rows[key], strict=True):
-                    table.update_cell(key, column, value)
-        for key in new_order[len(kept) :]:
-            table.add_row(*rows[key], key=key)
-        return True
+    def _show_filter(self) -> None:
         shown = []
         if self.only_unassigned:
             shown.append(_("only unassigned ideas (ctrl+u shows all)"))
@@ -261,21 +196,35 @@ class WorkspaceScreen(Screen[None]):
         self.query_one("#filter", Static).update(user_text(" · ".join(shown)))
 
     def _reload_themes(self) -> None:
+        """The themes, in columns as wide as the terminal allows (a few rows: rebuilt whole)."""
         from klinikka.services.themes import list_themes
 
+        self._themes_stale = False
         table = self.query_one("#theme-table", DataTable)
         found = list_themes(self.engine, self.clinic_id)
+        selected = self._selected_key(table)
+        # Each column has a cell of padding on both sides, and a scrollbar may take two.
+        room = max(40, self.size.width - 2 - 3 * 2 - 5)
+        name_width = max(20, min(60, room // 2))
+        table.clear(columns=True)
+        table.add_column(_("Theme"), width=name_width)
+        table.add_column(_("Ideas"), width=5)
+        table.add_column(_("Description"), width=room - name_width)
+        for theme in found:
+            table.add_row(
+                user_text(theme.name, limit=name_width),
+                str(theme.idea_count),
+                user_text(theme.description, limit=room - name_width),
+                key=str(theme.id),
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
 
-        def fill() -> None:
-            for theme in found:
-                table.add_row(
-                    user_text(theme.name, limit=60),
-                    str(theme.idea_count),
-                    user_text(theme.description, limit=80),
-                    key=str(theme.id),
-                )
-
-        self._keep_cursor(table, fill)
+    def on_resize(self, _event: events.Resize) -> None:
+        if self.phase == "themes":
+            self._reload_themes()
+        else:
+            self._themes_stale = True
 
     def _run(self, work: Callable[[], object], *, reload: bool = True) -> object | None:
         """Run a service call; a user error is shown and changes nothing."""
@@ -290,8 +239,7 @@ class WorkspaceScreen(Screen[None]):
         return result if result is not None else True
 
     def _selected_idea(self) -> int | None:
-        key = self._selected_key(self.query_one("#idea-table", DataTable))
-        return int(key) if key is not None else None
+        return self.idea_list.selected_id
 
     def _selected_theme(self) -> int | None:
         key = self._selected_key(self.query_one("#theme-table", DataTable))
@@ -301,6 +249,8 @@ class WorkspaceScreen(Screen[None]):
 
     def _show_phase(self) -> None:
         self.query_one("#switcher", ContentSwitcher).current = self.phase
+        if self.phase == "themes" and self._themes_stale:
+            self._reload_themes()
         labels = []
         for key, phase in zip(("F2", "F3", "F4", "F5"), PHASES, strict=True):
             name = _(PHASE_NAMES[phase])
@@ -314,11 +264,21 @@ class WorkspaceScreen(Screen[None]):
     def action_phase(self, phase: str) -> None:
         self.phase = phase
         self._show_phase()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        for phase, actions in self.PHASE_ACTIONS.items():
+            if action in actions:
+                return self.phase == phase
+        if action in {"edit", "delete"}:
+            return self.phase in self.EDITING_PHASES
+        return True
 
     def action_cursor(self, step: int) -> None:
-        table_id = {"ideas": "#idea-table", "themes": "#theme-table"}.get(self.phase)
-        if table_id:
-            table = self.query_one(table_id, DataTable)
+        if self.phase == "ideas":
+            self.idea_list.move_cursor(step)
+        elif self.phase == "themes":
+            table = self.query_one("#theme-table", DataTable)
             if table.row_count:
                 row = max(0, min(table.row_count - 1, table.cursor_row + step))
                 table.move_cursor(row=row)
@@ -346,25 +306,14 @@ class WorkspaceScreen(Screen[None]):
         if idea is None:
             return  # the error is shown; the typed text stays to be corrected
         field.value = ""
-        table = self.query_one("#idea-table", DataTable)
         if not self.search and not self.only_unassigned:
             assert isinstance(idea, IdeaView)
             row = IdeaRow(idea.id, idea.text, idea.author, idea.group_name, None, False, ())
-            cells = self._idea_row(row)
-            key = str(idea.id)
-            if self._pending:  # still filling: the new idea comes last, after the others
-                self._pending.append((key, cells))
-                self._target_rows[key] = cells
-            else:
-                table.add_row(*cells, key=key)
-                if self._shown_rows is not None:
-                    self._shown_rows[key] = cells
-                table.move_cursor(row=table.row_count - 1)
+            self.idea_list.append(row)
         self._reload_counts_only()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "idea-table":
-            self._show_detail()
+    def on_idea_list_highlighted(self, _event: IdeaList.Highlighted) -> None:
+        self._show_detail()
 
     def _show_detail(self) -> None:
         """The selected idea whole, with who said it and where it came from."""
@@ -390,14 +339,29 @@ class WorkspaceScreen(Screen[None]):
         )
         lines = [Text(" ".join(strip_controls(idea.text).split()))]
         lines += [user_text(f"+ {child.text}") for child in idea.merged]
-        lines.append(user_text(f"— {who} · {source}" if who else f"— {source}", style="italic"))
+        about = [part for part in (who, source) if part]
+        if idea.theme_name:
+            about.append(_("theme: {name}").format(name=idea.theme_name))
+        lines.append(user_text("— " + " · ".join(about), style="italic"))
         detail.update(Text("\n").join(lines))
 
     def _reload_counts_only(self) -> None:
         from klinikka.services.ideas import count_ideas_by_group
+        from klinikka.services.participants import list_groups
 
+        if self.search or self.only_unassigned:
+            counts = [
+                (name, count)
+                for _group, name, count in count_ideas_by_group(self.engine, self.clinic_id)
+            ]
+        else:
+            # The list holds every idea: counting it spares a second pass over the ideas.
+            # Group names are unique within a clinic, so they count as well as ids.
+            by_group = Counter(row.group_name for row in self.idea_list.rows)
+            counts = [(g.name, by_group[g.name]) for g in list_groups(self.engine, self.clinic_id)]
+            counts.append((None, by_group[None]))
         lines = [user_text(_("Ideas by group"), style="bold")]
-        for _group_id, name, count in count_ideas_by_group(self.engine, self.clinic_id):
+        for name, count in counts:
             if count or name:
                 shown = name or _("No group")
                 lines.append(user_text(f"{count:>4}  {shown}"))
@@ -523,12 +487,7 @@ class WorkspaceScreen(Screen[None]):
         idea_id = self._selected_idea()
         if self.phase != "ideas" or idea_id is None:
             return
-        self.marked ^= {idea_id}
-        table = self.query_one("#idea-table", DataTable)
-        row_key = str(idea_id)
-        column = table.ordered_columns[0].key
-        current = str(table.get_cell(row_key, column)).replace("●", "")
-        table.update_cell(row_key, column, ("●" if idea_id in self.marked else "") + current)
+        self.idea_list.toggle_mark()
 
     def action_mark_move(self, step: int) -> None:
         if self.phase == "ideas":
@@ -547,8 +506,7 @@ class WorkspaceScreen(Screen[None]):
             )
             return
         if self._run(lambda: merge_ideas(self.engine, target, others)):
-            self.marked.clear()
-            self.reload()
+            self.idea_list.clear_marks()
 
     def action_describe(self) -> None:
         from klinikka.services.themes import list_themes, update_theme
@@ -590,8 +548,7 @@ class WorkspaceScreen(Screen[None]):
             if choice is not None:
                 target = None if choice == "none" else int(choice)
                 if self._run(lambda: move_ideas(self.engine, chosen, target)):
-                    self.marked.clear()
-                    self._reload_ideas()
+                    self.idea_list.clear_marks()
 
         self.app.push_screen(Choose(_("Move the idea to:"), options), move)
 

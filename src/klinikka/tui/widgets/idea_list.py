@@ -1,0 +1,251 @@
+"""The idea list: one line an idea, drawn only where it is on screen.
+
+A clinic may have ten thousand ideas. A ``DataTable`` builds and measures every row it holds
+(filling one with 10,000 rows took 1.6–3 s here), so this list keeps plain rows and renders the
+lines the terminal shows, through Textual's line API: replacing all rows costs a list copy, and
+another klinikka's change redraws a screenful, not the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from klinikka.i18n import N_, _
+from klinikka.services.ideas import IdeaRow
+from klinikka.text import strip_controls
+
+# (field, heading, share of the width, least and most cells); the idea text takes the rest.
+# Columns are dropped from the right when the list is too narrow to give them their least
+# and still leave the idea text MIN_TEXT cells.
+COLUMNS = (
+    ("author", N_("Author"), 0.16, 12, 20),
+    ("theme", N_("Theme"), 0.18, 12, 24),
+    ("group", N_("Group"), 0.14, 12, 18),
+)
+MARK_WIDTH = 2
+MIN_TEXT = 30
+
+
+def layout(width: int) -> list[tuple[str, int]]:
+    """The columns that fit ``width`` cells, with their widths (one space between columns)."""
+    chosen: list[tuple[str, int]] = []
+    used = MARK_WIDTH + 1
+    for field, _heading, share, least, most in COLUMNS:
+        size = max(least, min(most, int(width * share)))
+        if width - used - size - 1 >= MIN_TEXT:
+            chosen.append((field, size))
+            used += size + 1
+    return [("mark", MARK_WIDTH), ("text", max(1, width - used)), *chosen]
+
+
+def one_line(value: str | None) -> str:
+    """User text for a cell: no control character, no line break, runs of space as one."""
+    return " ".join(strip_controls(value or "").split())
+
+
+def fit(value: str, width: int) -> str:
+    """``value`` in exactly ``width`` cells: padded, or cut with an ellipsis."""
+    if cell_len(value) <= width:
+        return set_cell_size(value, width)
+    return set_cell_size(value, width - 1) + "…" if width > 1 else set_cell_size(value, width)
+
+
+@dataclass(frozen=True)
+class Cells:
+    text: str
+    author: str
+    group: str
+    theme: str
+    starred: bool
+
+
+class IdeaList(ScrollView, can_focus=False):
+    """Ideas with a cursor and marks; the capture input keeps the focus, the screen moves it."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "idea-list--header",
+        "idea-list--cursor",
+        "idea-list--marked",
+    }
+    DEFAULT_CSS = """
+    IdeaList {
+        background: $surface;
+        overflow-y: auto;
+        overflow-x: hidden;
+    }
+    IdeaList > .idea-list--header { text-style: bold; color: $text-accent; }
+    IdeaList > .idea-list--cursor { background: $block-cursor-blurred-background; }
+    IdeaList > .idea-list--marked { color: $text-warning; text-style: bold; }
+    """
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor is on another idea (None: the list is empty)."""
+
+        idea_list: IdeaList
+        idea_id: int | None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[IdeaRow] = []
+        self._positions: dict[int, int] = {}
+        self.cursor = 0
+        self.marked: set[int] = set()
+        self._highlighted: int | None = None
+        self._cells: LRUCache[IdeaRow, Cells] = LRUCache(4096)
+
+    # ------------------------------------------------------------------ contents
+
+    @property
+    def rows(self) -> Sequence[IdeaRow]:
+        return self._rows
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def selected_id(self) -> int | None:
+        return self._rows[self.cursor].id if self._rows else None
+
+    def set_rows(self, rows: Sequence[IdeaRow]) -> None:
+        """Show ``rows``; the cursor stays on its idea if that is still there, marks likewise."""
+        selected = self.selected_id
+        self._rows = list(rows)
+        self._positions = {row.id: n for n, row in enumerate(self._rows)}
+        self.marked &= self._positions.keys()
+        self._resize()
+        if selected in self._positions:
+            self._move_to(self._positions[selected])
+        else:
+            self._move_to(min(self.cursor, max(0, len(self._rows) - 1)))
+        self.refresh()
+
+    def append(self, row: IdeaRow) -> None:
+        """Add ``row`` at the end and put the cursor on it (a new idea is seen at once)."""
+        self._positions[row.id] = len(self._rows)
+        self._rows.append(row)
+        self._resize()
+        self._move_to(len(self._rows) - 1)
+        self.refresh()
+
+    def shown_text(self, position: int) -> str:
+        """The idea text as its line shows it, whole (for tests and the screen's checks)."""
+        return self._cells_of(self._rows[position]).text
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._rows) + 1)
+
+    # ------------------------------------------------------------------ cursor and marks
+
+    def move_cursor(self, step: int) -> None:
+        if self._rows:
+            self._move_to(max(0, min(len(self._rows) - 1, self.cursor + step)))
+
+    def select(self, idea_id: int) -> None:
+        if idea_id in self._positions:
+            self._move_to(self._positions[idea_id])
+
+    def toggle_mark(self) -> None:
+        idea_id = self.selected_id
+        if idea_id is not None:
+            self.marked ^= {idea_id}
+            self._refresh_row(self.cursor)
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
+
+    def _move_to(self, position: int) -> None:
+        old, self.cursor = self.cursor, position
+        self._refresh_row(old)
+        self._refresh_row(position)
+        self._scroll_to_cursor()
+        if self.selected_id != self._highlighted:
+            self._highlighted = self.selected_id
+            self.post_message(self.Highlighted(self, self._highlighted))
+
+    def _scroll_to_cursor(self) -> None:
+        shown = max(1, self.scrollable_content_region.height - 1)  # less the heading
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + shown:
+            self.scroll_to(y=self.cursor - shown + 1, animate=False, immediate=True)
+
+    def _refresh_row(self, position: int) -> None:
+        line = position - int(self.scroll_offset.y) + 1
+        if 0 < line < self.size.height:
+            self.refresh(Region(0, line, self.size.width, 1))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._resize()
+        self._scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        position = event.y - 1 + int(self.scroll_offset.y)
+        if event.y > 0 and 0 <= position < len(self._rows):
+            self._move_to(position)
+
+    # ------------------------------------------------------------------ drawing
+
+    def _cells_of(self, row: IdeaRow) -> Cells:
+        cells = self._cells.get(row)
+        if cells is None:
+            text = row.text + "".join(f" + {merged}" for merged in row.merged_texts)
+            cells = Cells(
+                one_line(text),
+                one_line(row.author),
+                one_line(row.group_name),
+                one_line(row.theme_name),
+                row.starred,
+            )
+            self._cells[row] = cells
+        return cells
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        columns = layout(width)
+        if y == 0:
+            style = base + self.get_component_rich_style("idea-list--header")
+            headings = {"mark": "★", "text": _("Idea")}
+            headings.update({field: _(heading) for field, heading, *_rest in COLUMNS})
+            return self._strip(columns, headings, style, width)
+        position = y - 1 + int(self.scroll_offset.y)
+        if position >= len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[position]
+        cells = self._cells_of(row)
+        style: Style = base
+        if row.id in self.marked:
+            style += self.get_component_rich_style("idea-list--marked")
+        if position == self.cursor:
+            style += self.get_component_rich_style("idea-list--cursor")
+        values = {
+            "mark": ("●" if row.id in self.marked else "") + ("★" if cells.starred else ""),
+            "text": cells.text,
+            "author": cells.author,
+            "group": cells.group,
+            "theme": cells.theme,
+        }
+        return self._strip(columns, values, style, width)
+
+    @staticmethod
+    def _strip(
+        columns: list[tuple[str, int]], values: dict[str, str], style: Style, width: int
+    ) -> Strip:
+        line = " ".join(fit(values[field], size) for field, size in columns)
+        return Strip([Segment(fit(line, width), style)], width)
