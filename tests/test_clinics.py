@@ -67,6 +67,23 @@ def test_default_group_names_follow_the_clinic_language(engine: Engine, language
     assert not set(names) & set(DEFAULT_ENGLISH_NAMES)
 
 
+def test_changing_the_language_renames_the_default_groups_not_the_users(engine: Engine) -> None:
+    clinic = clinics.create_clinic(engine, "Klinikka", language="fi")
+    groups = participants.list_groups(engine, clinic.id)
+    participants.rename_group(engine, groups[1].id, "Sote-ammattilainen")
+
+    clinics.update_clinic(engine, clinic.id, language="sv")
+
+    names = [g.name for g in participants.list_groups(engine, clinic.id)]
+    expected = [i18n.gettext_for("sv", name) for name in DEFAULT_ENGLISH_NAMES]
+    assert names == [expected[0], "Sote-ammattilainen", *expected[2:]]
+    # One action: undo puts the Finnish names and the language back together.
+    history.undo(engine, clinic.id)
+    names = [g.name for g in participants.list_groups(engine, clinic.id)]
+    assert names[0] == i18n.gettext_for("fi", DEFAULT_ENGLISH_NAMES[0])
+    assert clinics.get_clinic_summary(engine, clinic.id).language == "fi"
+
+
 def test_create_clinic_keeps_what_the_facilitator_typed(engine: Engine) -> None:
     clinic = clinics.create_clinic(
         engine,

@@ -33,6 +33,7 @@ from klinikka.services._base import (
     get_clinic,
     read_session,
 )
+from klinikka.text import name_key
 
 # The default stakeholder groups of a new clinic, by code, with their English names.
 DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
@@ -92,6 +93,26 @@ def add_default_groups(session: Session, clinic_id: int, language: str) -> None:
                 position=position,
             )
         )
+
+
+def _rename_default_groups(session: Session, clinic_id: int, old: str, new: str) -> None:
+    """Default groups still called by their default name follow the clinic's language; a
+    group the users renamed keeps its name (a name taken by another group stays too)."""
+    english = dict(DEFAULT_GROUPS)
+    groups = session.exec(
+        select(StakeholderGroup).where(StakeholderGroup.clinic_id == clinic_id)
+    ).all()
+    taken = {name_key(group.name) for group in groups}
+    for group in groups:
+        default = english.get(group.code or "")
+        if default is None or group.name != i18n.gettext_for(old, default):
+            continue
+        renamed = i18n.gettext_for(new, default)
+        if name_key(renamed) not in taken:
+            taken.discard(name_key(group.name))
+            taken.add(name_key(renamed))
+            group.name = renamed
+            session.add(group)
 
 
 def create_clinic(
@@ -224,7 +245,10 @@ def update_clinic(
                 note_taker, field=M_("Note-taker"), limit=MAX_NAME, required=False
             )
         if language is not None:
-            clinic.language = _check_language(language)
+            new_language = _check_language(language)
+            if new_language != clinic.language:
+                _rename_default_groups(act.session, clinic_id, clinic.language, new_language)
+            clinic.language = new_language
         _check_times(clinic.starts_at, clinic.ends_at)
     return get_clinic_summary(engine, clinic_id)
 

@@ -17,7 +17,7 @@ from textual.widgets import Label
 from klinikka import i18n
 from klinikka.i18n import N_, _
 from klinikka.paths import styles_dir
-from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.bindings import translate_bindings, translate_textual_bindings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -82,6 +82,7 @@ class KlinikkaApp(App[None]):
         i18n.set_language(settings.language)
         super().__init__()
         translate_bindings(self)
+        translate_textual_bindings()
         self.settings = settings
         self.title = settings.title
         self.engine: Engine | None = None
@@ -154,8 +155,11 @@ class KlinikkaApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        # Every key the screen offers now (a phase hides the others' keys) is in the palette.
+        # Textual's own system commands are English and mostly for developers: klinikka
+        # offers help, quitting and every key the screen offers now (a phase hides the
+        # others' keys).
+        yield SystemCommand(_("Help"), _("Every key and the syntax of ideas"), self.action_help)
+        yield SystemCommand(_("Quit"), _("Close klinikka; everything is saved"), self.exit)
         for active in screen.active_bindings.values():
             binding = active.binding
             if active.node is screen and binding.id and binding.description and active.enabled:
@@ -164,6 +168,14 @@ class KlinikkaApp(App[None]):
                     _("Key: {key}").format(key=binding.key_display or binding.key),
                     lambda action=binding.action: self.run_action(action, screen),
                 )
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from klinikka.tui.commands import KlinikkaPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(KlinikkaPalette())
 
     def on_unmount(self) -> None:
         if self._gc_threshold is not None:  # as it was (tests run many apps in one process)

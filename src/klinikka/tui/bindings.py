@@ -7,7 +7,32 @@ import dataclasses
 from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 
-from klinikka.i18n import _
+from klinikka.i18n import N_, _
+
+# Textual's own key descriptions that reach klinikka's footer: here so the catalogs have them.
+TEXTUAL_KEYS = (N_("palette"), N_("Dismiss menu"))
+_original: dict[int, list[tuple[str, list[Binding]]]] = {}
+
+
+def translate_textual_bindings() -> None:
+    """Textual's widgets whose keys klinikka shows, in the current language.
+
+    Instances copy their class's bindings when made, so the classes are translated (from the
+    English kept here, as the language may change between apps in one process).
+    """
+    from textual.widgets._select import SelectOverlay
+
+    for cls in (SelectOverlay,):
+        merged = cls._merged_bindings
+        if merged is None:
+            continue
+        table = merged.key_to_bindings
+        original = _original.setdefault(id(cls), [(k, list(v)) for k, v in table.items()])
+        for key, bindings in original:
+            table[key] = [
+                dataclasses.replace(b, description=_(b.description)) if b.description else b
+                for b in bindings
+            ]
 
 
 def translate_bindings(node: DOMNode) -> None:
