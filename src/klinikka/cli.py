@@ -322,18 +322,12 @@ def build_cli() -> click.Group:
         ctx: click.Context, clinic_id: int, file_format: str, output: str, anonymize: bool
     ) -> None:
         engine = _open(ctx, create=False)
+        from klinikka.services.exporting import render_export
+
         language = _export_language(ctx, engine, clinic_id)
-        if file_format == "json":
-            from klinikka.exports.json_export import render_json
-            from klinikka.services.summary import build_document
-
-            text = render_json(build_document(engine, clinic_id, anonymize=anonymize))
-        else:
-            from klinikka.exports.markdown import render_markdown
-            from klinikka.services.summary import build_report
-
-            report = build_report(engine, clinic_id, anonymize=anonymize)
-            text = render_markdown(report.clinic, report.results, language, anonymized=anonymize)
+        text = render_export(
+            engine, clinic_id, file_format, language=language, anonymize=anonymize
+        )
         if output == "-":
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.flush()

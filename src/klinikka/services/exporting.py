@@ -1,0 +1,51 @@
+"""The summary as a file: one way to make it, for the command line and the app alike."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from klinikka.files import write_atomically
+
+# What can be exported so far (HTML and CSV come with issue 5).
+FORMATS = ("md", "json")
+
+
+def render_export(
+    engine: Engine, clinic_id: int, file_format: str, *, language: str, anonymize: bool = False
+) -> str:
+    """The clinic's summary in ``file_format`` (md or json), in ``language``."""
+    if file_format == "json":
+        from klinikka.exports.json_export import render_json
+        from klinikka.services.summary import build_document
+
+        return render_json(build_document(engine, clinic_id, anonymize=anonymize))
+    from klinikka.exports.markdown import render_markdown
+    from klinikka.services.summary import build_report
+
+    report = build_report(engine, clinic_id, anonymize=anonymize)
+    return render_markdown(report.clinic, report.results, language, anonymized=anonymize)
+
+
+def write_export(
+    engine: Engine,
+    clinic_id: int,
+    file_format: str,
+    path: Path,
+    *,
+    language: str,
+    anonymize: bool = False,
+) -> Path:
+    """Write the summary to ``path`` atomically (nothing half-written); ExportError if not."""
+    text = render_export(engine, clinic_id, file_format, language=language, anonymize=anonymize)
+    write_atomically(path, text.encode("utf-8"))
+    return path
+
+
+def suggested_name(title: str, day: str, file_format: str) -> str:
+    """A file name from the clinic's date and title: ``2026-11-03-verkkoklinikka.md``."""
+    words = re.sub(r"[^\w-]+", "-", title.casefold(), flags=re.UNICODE).strip("-_")
+    stem = "-".join(part for part in (day, words[:40].rstrip("-")) if part) or "klinikka"
+    return f"{stem}.{file_format}"
