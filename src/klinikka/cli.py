@@ -325,9 +325,7 @@ def build_cli() -> click.Group:
         from klinikka.services.exporting import render_export
 
         language = _export_language(ctx, engine, clinic_id)
-        text = render_export(
-            engine, clinic_id, file_format, language=language, anonymize=anonymize
-        )
+        text = render_export(engine, clinic_id, file_format, language=language, anonymize=anonymize)
         if output == "-":
             sys.stdout.buffer.write(text.encode("utf-8"))
             sys.stdout.flush()

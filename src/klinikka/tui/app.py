@@ -18,6 +18,8 @@ from klinikka import i18n
 from klinikka.i18n import N_, _
 from klinikka.paths import styles_dir
 from klinikka.tui.bindings import translate_bindings, translate_textual_bindings
+from klinikka.tui.countdown import Countdown, parse_duration
+from klinikka.tui.text import plain
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -76,6 +78,7 @@ class KlinikkaApp(App[None]):
     BINDINGS = [
         Binding("f1,question_mark", "help", N_("Help"), id="app.help"),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        Binding("ctrl+b", "timer", N_("Timer"), id="app.timer", priority=True),
     ]
 
     def __init__(self, settings: Settings) -> None:
@@ -88,10 +91,47 @@ class KlinikkaApp(App[None]):
         self.engine: Engine | None = None
         self.data_changed: DataChanged | None = None
         self._gc_threshold: tuple[int, ...] | None = None
+        self.countdown = Countdown()
 
     def on_mount(self) -> None:
         self.push_screen(Loading())
         self.open_database()
+        self.set_interval(0.25, self._tick)
+
+    # ------------------------------------------------------------------ the timer
+
+    def _tick(self) -> None:
+        if self.countdown.due():
+            self.bell()
+            label = self.countdown.label
+            message = _("Time is up: {item}").format(item=label) if label else _("Time is up.")
+            self.notify(plain(message), severity="warning", markup=False, timeout=10)
+            for display in self.screen.query("TimerDisplay"):
+                display.flash()  # type: ignore[attr-defined]
+            self.show_timers()
+
+    def show_timers(self) -> None:
+        # By the widget's name: the timer's module is imported with the workspace, not here.
+        for display in self.screen.query("TimerDisplay"):
+            display.show_time()  # type: ignore[attr-defined]
+
+    def action_timer(self) -> None:
+        from klinikka.tui.widgets.timer import TimerDialog
+
+        self.push_screen(TimerDialog())
+
+    def start_custom_timer(self, typed: str | None) -> None:
+        from klinikka.errors import KlinikkaError
+
+        if not typed:
+            return
+        try:
+            seconds, label = parse_duration(typed)
+        except KlinikkaError as error:
+            self.notify(plain(str(error)), severity="error", markup=False)
+            return
+        self.countdown.start(seconds, label)
+        self.show_timers()
 
     @work(thread=True, exclusive=True)
     def open_database(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -28,6 +29,9 @@ from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.screens.dialogs import AskText, Choose, Confirm
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
+from klinikka.tui.widgets.summary_panel import SummaryPanel
+from klinikka.tui.widgets.timer import TimerDisplay
+from klinikka.tui.widgets.vote_panel import VotePanel
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -58,6 +62,15 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         Binding("up", "cursor(-1)", N_("Previous"), show=False, id="cursor.up", priority=True),
         Binding("down", "cursor(1)", N_("Next"), show=False, id="cursor.down", priority=True),
         Binding("ctrl+z", "undo", N_("Undo"), id="workspace.undo", priority=True),
+        Binding("ctrl+r", "new_round", N_("New round"), id="vote.new", priority=True),
+        Binding("ctrl+o", "open_close", N_("Open/close"), id="vote.open_close", priority=True),
+        Binding("ctrl+g", "by_group", N_("By group"), id="vote.by_group", priority=True),
+        Binding("ctrl+w", "runoff", N_("Runoff"), id="vote.runoff", priority=True),
+        Binding("ctrl+k", "decide", N_("Decide the tie"), id="vote.decide", priority=True),
+        Binding("pageup", "other_round(-1)", N_("Earlier round"), id="vote.earlier", priority=True),
+        Binding("pagedown", "other_round(1)", N_("Later round"), id="vote.later", priority=True),
+        Binding("ctrl+t", "note_kind", N_("Decision/next step"), id="summary.kind", priority=True),
+        Binding("ctrl+x", "export", N_("Export"), id="summary.export", priority=True),
         Binding("ctrl+t", "move", N_("To theme"), id="idea.move", priority=True),
         Binding("ctrl+f", "search", N_("Search"), id="idea.search", priority=True),
         Binding("ctrl+s", "star", N_("Star"), id="idea.star", priority=True),
@@ -86,14 +99,16 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         ),
         Binding("f7", "merge", N_("Merge marked"), id="idea.merge", priority=True),
         Binding("ctrl+n", "participant", N_("Participants"), id="participants.open", priority=True),
+        Binding("f9", "present", N_("Present"), id="workspace.present", priority=True),
         Binding("escape", "back", N_("Clinics"), id="workspace.back"),
     ]
     # Keys that only mean something in one phase: out of the footer (and inert) elsewhere.
     PHASE_ACTIONS = {
         "ideas": {"star", "move", "search", "mark", "mark_move", "merge"},
         "themes": {"describe", "reorder"},
+        "vote": {"new_round", "open_close", "by_group", "runoff", "decide", "other_round"},
+        "summary": {"note_kind", "export"},
     }
-    EDITING_PHASES = {"ideas", "themes"}
 
     def __init__(self, clinic_id: int) -> None:
         super().__init__()
@@ -102,7 +117,9 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         self.phase = "ideas"
         self.only_unassigned = False
         self.search = ""
-        self._themes_stale = True
+        # Phases whose contents are read again when next shown (only the shown one is read
+        # at each change: the themes table, the tally and the preview each cost a query).
+        self._stale = {"themes", "vote", "summary"}
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -117,7 +134,9 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(user_text(self.app.title), classes="app-title")
         yield Static(id="clinic-title", classes="title")
-        yield Static(id="phases")
+        with Horizontal(id="phase-line"):
+            yield Static(id="phases")
+            yield TimerDisplay(id="timer")
         with ContentSwitcher(initial="ideas", id="switcher"):
             with Vertical(id="ideas"):
                 with Horizontal():
@@ -129,22 +148,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             with Vertical(id="themes"):
                 yield DataTable(cursor_type="row", id="theme-table")
                 yield Input(placeholder=_("A new theme's name — Enter creates"), id="new-theme")
-            yield Static(
-                _(
-                    "Voting on the themes comes here in the next version: rounds, ballots, live "
-                    "results, ties and runoffs."
-                ),
-                id="vote",
-                classes="placeholder",
-            )
-            yield Static(
-                _(
-                    "The summary comes here in the next version: a preview, decisions, next "
-                    "steps and export."
-                ),
-                id="summary",
-                classes="placeholder",
-            )
+            yield VotePanel(self.engine, self.clinic_id, self._run, id="vote")
+            yield SummaryPanel(self.engine, self.clinic_id, self._run, id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -160,10 +165,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         title = get_clinic_title(self.engine, self.clinic_id)
         self.query_one("#clinic-title", Static).update(user_text(title))
         self._reload_ideas()
-        # The themes table counts every theme's ideas: read when it is shown, not before.
-        self._themes_stale = True
-        if self.phase == "themes":
-            self._reload_themes()
+        self._stale = {"themes", "vote", "summary"}
+        self._reload_phase()
 
     @staticmethod
     def _selected_key(table: DataTable[object]) -> str | None:
@@ -199,7 +202,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         """The themes, in columns as wide as the terminal allows (a few rows: rebuilt whole)."""
         from klinikka.services.themes import list_themes
 
-        self._themes_stale = False
+        self._stale.discard("themes")
         table = self.query_one("#theme-table", DataTable)
         found = list_themes(self.engine, self.clinic_id)
         selected = self._selected_key(table)
@@ -224,7 +227,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         if self.phase == "themes":
             self._reload_themes()
         else:
-            self._themes_stale = True
+            self._stale.add("themes")
 
     def _run(self, work: Callable[[], object], *, reload: bool = True) -> object | None:
         """Run a service call; a user error is shown and changes nothing."""
@@ -249,15 +252,19 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
     def _show_phase(self) -> None:
         self.query_one("#switcher", ContentSwitcher).current = self.phase
-        if self.phase == "themes" and self._themes_stale:
-            self._reload_themes()
+        self._reload_phase()
         labels = []
         for key, phase in zip(("F2", "F3", "F4", "F5"), PHASES, strict=True):
             name = _(PHASE_NAMES[phase])
             label = f"{key} {name}"
             labels.append(f"[{label}]" if phase == self.phase else f" {label} ")
         self.query_one("#phases", Static).update(user_text("  ".join(labels)))
-        focus = {"ideas": "#capture", "themes": "#new-theme"}.get(self.phase)
+        focus = {
+            "ideas": "#capture",
+            "themes": "#new-theme",
+            "vote": "#ballot",
+            "summary": "#note",
+        }.get(self.phase)
         if focus:
             self.query_one(focus, Input).focus()
 
@@ -270,13 +277,26 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         for phase, actions in self.PHASE_ACTIONS.items():
             if action in actions:
                 return self.phase == phase
-        if action in {"edit", "delete"}:
-            return self.phase in self.EDITING_PHASES
         return True
+
+    def _reload_phase(self) -> None:
+        """Read the shown phase again if something changed since it was last read."""
+        if self.phase not in self._stale:
+            return
+        if self.phase == "themes":
+            self._reload_themes()
+        elif self.phase == "vote":
+            self._stale.discard("vote")
+            self.query_one(VotePanel).reload()
+        elif self.phase == "summary":
+            self._stale.discard("summary")
+            self.query_one(SummaryPanel).reload()
 
     def action_cursor(self, step: int) -> None:
         if self.phase == "ideas":
             self.idea_list.move_cursor(step)
+        elif self.phase == "summary":
+            self.query_one(SummaryPanel).move_cursor(step)
         elif self.phase == "themes":
             table = self.query_one("#theme-table", DataTable)
             if table.row_count:
@@ -294,6 +314,10 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             self._capture(event.input)
         elif event.input.id == "new-theme":
             self._new_theme(event.input)
+        elif event.input.id == "ballot":
+            self.query_one(VotePanel).cast(event.input)
+        elif event.input.id == "note":
+            self.query_one(SummaryPanel).write(event.input)
 
     def _capture(self, field: Input) -> None:
         from klinikka.services.ideas import capture_line
@@ -398,6 +422,10 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             self._edit_idea()
         elif self.phase == "themes":
             self._rename_theme()
+        elif self.phase == "vote":
+            self.query_one(VotePanel).edit_round()
+        elif self.phase == "summary":
+            self.query_one(SummaryPanel).edit()
 
     def _edit_idea(self) -> None:
         from klinikka.services.ideas import edit_idea, get_idea
@@ -430,7 +458,11 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         from klinikka.services.ideas import delete_ideas
         from klinikka.services.themes import delete_theme
 
-        if self.phase == "ideas":
+        if self.phase == "vote":
+            self.query_one(VotePanel).delete_round()
+        elif self.phase == "summary":
+            self.query_one(SummaryPanel).delete()
+        elif self.phase == "ideas":
             idea_id = self._selected_idea()
             if idea_id is not None:
                 # Deleting an idea is undoable (ctrl+z), so it asks nothing.
@@ -574,3 +606,42 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             self.reload()
 
         self.app.push_screen(ParticipantsScreen(self.engine, self.clinic_id), closed)
+
+    # ------------------------------------------------------------------ vote and summary
+
+    def action_new_round(self) -> None:
+        self.query_one(VotePanel).new_round()
+
+    def action_open_close(self) -> None:
+        self.query_one(VotePanel).toggle_open()
+
+    def action_by_group(self) -> None:
+        self.query_one(VotePanel).toggle_by_group()
+
+    def action_runoff(self) -> None:
+        self.query_one(VotePanel).runoff()
+
+    def action_decide(self) -> None:
+        self.query_one(VotePanel).decide()
+
+    def action_other_round(self, step: int) -> None:
+        self.query_one(VotePanel).step_round(step)
+
+    def action_note_kind(self) -> None:
+        self.query_one(SummaryPanel).next_kind()
+
+    def action_export(self) -> None:
+        from klinikka.tui.screens.export_dialog import ExportDialog
+
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.notify(plain(_("Wrote {path}.").format(path=path)), markup=False)
+
+        self.app.push_screen(ExportDialog(self.engine, self.clinic_id), written)
+
+    def action_present(self) -> None:
+        from klinikka.tui.screens.present import PresentScreen
+
+        self.app.push_screen(
+            PresentScreen(self.engine, self.clinic_id, self.query_one(VotePanel).round_id)
+        )

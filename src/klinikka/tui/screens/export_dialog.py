@@ -1,0 +1,100 @@
+"""Export the summary: format, path, anonymised or not — through the command line's own code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from klinikka.errors import KlinikkaError
+from klinikka.i18n import N_, _, current_language
+from klinikka.services.exporting import FORMATS, suggested_name, write_export
+from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.screens.clinic_form import shown_message
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+FORMAT_NAMES = {"md": N_("Markdown (e-mail, wiki)"), "json": N_("JSON (complete, re-importable)")}
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """ctrl+s or Enter writes the file; an error keeps the dialog open with what was typed."""
+
+    DEFAULT_CSS = """
+    ExportDialog Grid { grid-size: 2; grid-columns: 12 1fr; grid-gutter: 0 1; height: auto; }
+    ExportDialog Grid > Label { color: $text-muted; }
+    ExportDialog Input, ExportDialog SelectCurrent { background: $boost; }
+    ExportDialog #form-error { color: $error; height: auto; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Export"), id="export.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="export.cancel"),
+        Binding("f1", "app.help", show=False),
+    ]
+
+    def __init__(self, engine: Engine, clinic_id: int, folder: Path | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.engine = engine
+        self.clinic_id = clinic_id
+        self.folder = folder or Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        formats = [(_(FORMAT_NAMES[name]), name) for name in FORMATS]
+        with Vertical(classes="dialog"):
+            yield Label(_("Export the summary"), classes="title")
+            with Grid():
+                yield Label(_("Format"))
+                yield Select(formats, value="md", allow_blank=False, id="format")
+                yield Label(_("File"))
+                yield Input(id="path", compact=True)
+            yield Checkbox(_("Anonymised: no names or organisations"), id="anonymize")
+            yield Static(id="form-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).value = str(self.folder / self._name("md"))
+        self.query_one("#path", Input).focus()
+
+    def _name(self, file_format: str) -> str:
+        from klinikka.services.clinics import get_clinic_summary
+
+        clinic = get_clinic_summary(self.engine, self.clinic_id)
+        day = clinic.starts_at.date().isoformat() if clinic.starts_at else ""
+        return suggested_name(clinic.title, day, file_format)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        # The suggested name follows the format, unless the user has written another.
+        field = self.query_one("#path", Input)
+        path = Path(field.value)
+        if path.suffix.lstrip(".") in FORMATS:
+            field.value = str(path.with_suffix(f".{event.value}"))
+
+    def action_save(self) -> None:
+        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        try:
+            written = write_export(
+                self.engine,
+                self.clinic_id,
+                str(self.query_one("#format", Select).value),
+                path,
+                language=current_language(),
+                anonymize=self.query_one("#anonymize", Checkbox).value,
+            )
+        except KlinikkaError as error:
+            self.query_one("#form-error", Static).update(shown_message(str(error)))
+            return
+        self.dismiss(written)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

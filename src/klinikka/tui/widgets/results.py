@@ -1,0 +1,59 @@
+"""A round's results as bars: the Vote phase and the present mode draw them alike."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+
+from klinikka.i18n import _, current_language
+from klinikka.tally import RoundResult, ThemeScore
+from klinikka.tui.text import user_text
+
+EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(fraction: float, width: int) -> str:
+    """A bar ``fraction`` of ``width`` cells long, to an eighth of a cell."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (EIGHTHS[part] if part else "")
+
+
+def percent(share: float) -> str:
+    """A share as people write it in the interface's language ("57 %" in Finnish)."""
+    from babel.numbers import format_percent
+
+    return format_percent(share, format="#,##0 %", locale=current_language())
+
+
+def ballot_order(result: RoundResult, order: list[int]) -> list[ThemeScore]:
+    """The scores in the order of the ballot (the numbers voters use), not by rank."""
+    position = {theme_id: n for n, theme_id in enumerate(order)}
+    return sorted(result.scores, key=lambda score: position.get(score.theme_id, len(order)))
+
+
+def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bool) -> Text:
+    """One line a theme: its ballot number, name, bar, score and share; the leaders marked.
+
+    Hidden results show the themes and their numbers only.
+    """
+    scores = ballot_order(result, order)
+    name_width = min(40, max((cell_len(s.name) for s in scores), default=10), max(10, width // 2))
+    top = max((s.score for s in scores), default=0)
+    lines = []
+    for number, score in enumerate(scores, start=1):
+        name = set_cell_size(user_text(score.name).plain, name_width)
+        line = Text(f"{number:>2}  ")
+        line.append(name, style="bold" if score.theme_id in result.leaders else "")
+        if not hidden:
+            figures = f" {score.score:>6}  {percent(score.share):>6}"
+            room = max(4, width - 4 - name_width - 1 - len(figures) - 2)
+            line.append(" ")
+            line.append(set_cell_size(bar(score.score / top if top else 0, room), room), "green")
+            line.append(figures)
+            if score.theme_id == result.winner:
+                line.append("  ◀", style="bold")
+        lines.append(line)
+    if not lines:
+        lines.append(Text(_("No themes on the ballot.")))
+    return Text("\n").join(lines)

@@ -1,0 +1,148 @@
+"""The Summary phase: the summary previewed as it will be exported, the decisions and next
+steps written beside it, and the export (ctrl+x)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Markdown, Static
+
+from klinikka.i18n import N_, _, current_language
+from klinikka.models import NoteKind, NoteView
+from klinikka.tui.text import user_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+NOTE_KINDS = (NoteKind.DECISION, NoteKind.NEXT_STEP, NoteKind.NOTE)
+KIND_NAMES = {
+    NoteKind.DECISION: N_("Decision"),
+    NoteKind.NEXT_STEP: N_("Next step"),
+    NoteKind.NOTE: N_("Note"),
+}
+# The preview shows this much of a long summary (ten thousand ideas make a slow Markdown
+# widget); the export always has everything.
+PREVIEW_CHARACTERS = 30_000
+
+Run = Callable[[Callable[[], object]], object | None]
+
+
+def preview_text(markdown: str, limit: int = PREVIEW_CHARACTERS) -> str:
+    """``markdown`` cut at a line before ``limit`` characters, saying so."""
+    if len(markdown) <= limit:
+        return markdown
+    cut = markdown.rfind("\n", 0, limit)
+    more = _("The preview ends here; the export has the whole summary.")
+    return markdown[: cut if cut > 0 else limit] + f"\n\n*… {more}*\n"
+
+
+class SummaryPanel(Vertical):
+    DEFAULT_CSS = """
+    SummaryPanel #preview-scroll { width: 1fr; border-right: solid $primary-darken-2; }
+    SummaryPanel #notes { width: 40%; }
+    SummaryPanel #note-kind { height: 1; padding: 0 1; color: $text-accent; }
+    SummaryPanel #note { dock: bottom; }
+    """
+
+    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
+        super().__init__(id=id)
+        self.engine = engine
+        self.clinic_id = clinic_id
+        self.run = run
+        self.kind = NoteKind.DECISION
+        self.notes: list[NoteView] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with VerticalScroll(id="preview-scroll"):
+                yield Markdown(id="preview")
+            yield DataTable(cursor_type="row", id="notes")
+        yield Static(id="note-kind")
+        yield Input(id="note")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#notes", DataTable)
+        table.add_column(_("Kind"), width=12)
+        table.add_column(_("Text"), width=40)
+        self._show_kind()
+
+    def reload(self) -> None:
+        from klinikka.services.notes import list_notes
+
+        self.notes = list_notes(self.engine, self.clinic_id)
+        table = self.query_one("#notes", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for note in self.notes:
+            table.add_row(_(KIND_NAMES[note.kind]), user_text(note.text, limit=200))
+        if self.notes:
+            table.move_cursor(row=min(row, len(self.notes) - 1))
+        self._render_preview()
+
+    @work(thread=True, exclusive=True, group="summary-preview")
+    def _render_preview(self) -> None:
+        from klinikka.services.exporting import render_export
+
+        text = render_export(self.engine, self.clinic_id, "md", language=current_language())
+        self.app.call_from_thread(self._show_preview, preview_text(text))
+
+    async def _show_preview(self, text: str) -> None:
+        # Markdown from the exporter: user text in it is escaped, so it renders as text.
+        await self.query_one("#preview", Markdown).update(text)
+
+    def _show_kind(self) -> None:
+        name = _(KIND_NAMES[self.kind])
+        self.query_one("#note-kind", Static).update(
+            user_text(_("Writing: {kind} (ctrl+t changes)").format(kind=name))
+        )
+        self.query_one("#note", Input).placeholder = _("{kind} — Enter saves it").format(kind=name)
+
+    def next_kind(self) -> None:
+        self.kind = NOTE_KINDS[(NOTE_KINDS.index(self.kind) + 1) % len(NOTE_KINDS)]
+        self._show_kind()
+
+    def selected(self) -> NoteView | None:
+        table = self.query_one("#notes", DataTable)
+        if not self.notes or table.cursor_row >= len(self.notes):
+            return None
+        return self.notes[table.cursor_row]
+
+    def move_cursor(self, step: int) -> None:
+        table = self.query_one("#notes", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def write(self, field: Input) -> None:
+        from klinikka.services.notes import add_note
+
+        if field.value.strip() and self.run(
+            lambda: add_note(self.engine, self.clinic_id, self.kind, field.value)
+        ):
+            field.value = ""
+            self.reload()
+            self.move_cursor(len(self.notes))
+
+    def edit(self) -> None:
+        from klinikka.services.notes import edit_note
+        from klinikka.tui.screens.dialogs import AskText
+
+        note = self.selected()
+        if note is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text and self.run(lambda: edit_note(self.engine, note.id, text)):
+                self.reload()
+
+        self.app.push_screen(AskText(_(KIND_NAMES[note.kind]) + ":", note.text), save)
+
+    def delete(self) -> None:
+        from klinikka.services.notes import delete_note
+
+        note = self.selected()
+        if note is not None and self.run(lambda: delete_note(self.engine, note.id)):
+            self.reload()

@@ -1,0 +1,358 @@
+"""The Vote phase: a round's state and bars, its ballots, and the line that enters a ballot.
+
+The workspace's keys call the methods here (``new_round``, ``toggle_open``, …); every change
+goes through the services, and the panel then reads the round again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Static
+
+from klinikka.errors import BallotExistsError, KlinikkaError
+from klinikka.exports.markdown import METHOD_NAMES
+from klinikka.i18n import N_, _
+from klinikka.models import BallotView, RoundStatus, RoundView, VotingMethod
+from klinikka.tui.text import plain, user_text
+from klinikka.tui.widgets.results import result_bars
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from klinikka.tally import RoundResult
+
+STATUS_NAMES = {
+    RoundStatus.DRAFT: N_("draft"),
+    RoundStatus.OPEN: N_("open"),
+    RoundStatus.CLOSED: N_("closed"),
+}
+# How a ballot is typed, for the method of the round shown.
+SYNTAX = {
+    VotingMethod.SINGLE: N_("Name: 2 — the number of the chosen theme"),
+    VotingMethod.DOTS: N_("Name: 1 1 3 — a number a dot (or 1=2 3=1)"),
+    VotingMethod.RANKING: N_("Name: 3 1 2 — the themes in order of preference"),
+    VotingMethod.POINTS: N_("Name: 1=50 2=30 — points for each theme"),
+    VotingMethod.AGGREGATE: N_("Teams: 1=12 2=7 n=25 — counts from a poll (n = respondents)"),
+}
+
+Run = Callable[[Callable[[], object]], object | None]
+
+
+def limits_text(voting_round: RoundView) -> str:
+    """The round's limits in words: "3 dots per voter, at most 2 on one theme"."""
+    parts = []
+    if voting_round.method is VotingMethod.DOTS:
+        parts.append(_("{n} dots per voter").format(n=voting_round.dots_per_voter or 3))
+    if voting_round.method is VotingMethod.POINTS:
+        parts.append(_("{n} points per voter").format(n=voting_round.points_budget or 100))
+    if voting_round.cap_per_theme:
+        parts.append(_("at most {n} on one theme").format(n=voting_round.cap_per_theme))
+    if voting_round.hide_results:
+        parts.append(_("results hidden until closed"))
+    return ", ".join(parts)
+
+
+def choices_text(ballot: BallotView, order: list[int]) -> str:
+    """A ballot's choices as the ballot line writes them (theme numbers)."""
+    number = {theme_id: n for n, theme_id in enumerate(order, start=1)}
+    if ballot.ranking:
+        return " ".join(str(number.get(theme, "?")) for theme in ballot.ranking)
+    if all(value == 1 for value in ballot.values.values()):
+        return " ".join(str(number.get(theme, "?")) for theme in ballot.values)
+    return " ".join(f"{number.get(theme, '?')}={value}" for theme, value in ballot.values.items())
+
+
+class VotePanel(Vertical):
+    DEFAULT_CSS = """
+    VotePanel #round-head { text-style: bold; padding: 0 1; height: auto; }
+    VotePanel #round-limits { color: $text-muted; padding: 0 1; height: auto; }
+    VotePanel #bars-scroll { width: 1fr; padding: 0 1; }
+    VotePanel #ballots { width: 30; border-left: solid $primary-darken-2; }
+    VotePanel #round-note { padding: 0 1; height: auto; color: $text-warning; }
+    VotePanel #ballot { dock: bottom; }
+    """
+
+    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
+        super().__init__(id=id)
+        self.engine = engine
+        self.clinic_id = clinic_id
+        self.run = run
+        self.round_id: int | None = None  # the round shown (None: the latest)
+        self.by_group = False
+        self.round: RoundView | None = None
+        self.result: RoundResult | None = None
+        self._shown_ballots: list[int] = []
+        self._round_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="round-head")
+        yield Static(id="round-limits")
+        with Horizontal():
+            with VerticalScroll(id="bars-scroll"):
+                yield Static(id="bars")
+            yield DataTable(cursor_type="row", id="ballots")
+        yield Static(id="round-note")
+        yield Input(id="ballot")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#ballots", DataTable)
+        table.add_column(_("Voter"), width=14)
+        table.add_column(_("Choices"), width=10)
+
+    # ------------------------------------------------------------------ reading
+
+    def on_resize(self) -> None:
+        if self.round is not None:
+            self._show(len(self._round_ids))
+
+    def reload(self) -> None:
+        from klinikka.services.voting import get_round, list_rounds, tally_round
+
+        rounds = list_rounds(self.engine, self.clinic_id)
+        self._round_ids = ids = [r.id for r in rounds]
+        if self.round_id not in ids:
+            self.round_id = ids[-1] if ids else None
+        if self.round_id is None:
+            self.round = self.result = None
+        else:
+            self.round = get_round(self.engine, self.round_id)
+            self.result = tally_round(self.engine, self.round_id, by_group=self.by_group)
+        self._show(len(rounds))
+        self._reload_ballots()
+
+    def _show(self, round_count: int) -> None:
+        head = self.query_one("#round-head", Static)
+        limits = self.query_one("#round-limits", Static)
+        bars = self.query_one("#bars", Static)
+        note = self.query_one("#round-note", Static)
+        field = self.query_one("#ballot", Input)
+        voting_round, result = self.round, self.result
+        if voting_round is None or result is None:
+            head.update(_("No voting rounds yet."))
+            limits.update("")
+            bars.update(_("ctrl+r sets up a round: its method, limits and the themes on it."))
+            note.update("")
+            field.placeholder = ""
+            field.disabled = True
+            return
+        title = _("Round {number}").format(number=voting_round.number)
+        if voting_round.title:
+            title += " — " + voting_round.title
+        facts = [
+            _(METHOD_NAMES[voting_round.method]),
+            _(STATUS_NAMES[voting_round.status]),
+            _("ballots: {n}").format(n=result.ballot_count),
+        ]
+        if round_count > 1:
+            facts.append(_("PgUp/PgDn: other rounds"))
+        head.update(user_text(f"{title} · " + " · ".join(facts)))
+        limits.update(user_text(limits_text(voting_round)))
+        # The panel may not be laid out yet when it is first shown: the screen's width then.
+        width = max(30, (self.size.width or self.app.size.width) - 34)
+        hidden = result.hidden
+        shown = result_bars(result, voting_round.theme_ids, width, hidden=hidden)
+        if self.by_group and not hidden:
+            shown = Text("\n").join([shown, *self._group_lines(result)])
+        bars.update(shown)
+        note.update(user_text(self._note(voting_round, result)))
+        is_open = voting_round.status is RoundStatus.OPEN
+        field.disabled = not is_open
+        field.placeholder = _(SYNTAX[voting_round.method]) if is_open else ""
+
+    def _group_lines(self, result: RoundResult) -> list[Text]:
+        lines = [Text(""), user_text(_("By stakeholder group"), style="bold")]
+        for group in result.by_group:
+            scored = ", ".join(f"{s.name} {s.score}" for s in group.scores if s.score)
+            name = group.group_name or _("No group")
+            lines.append(user_text(f"{name} ({group.ballot_count}): {scored}"))
+        if not result.by_group:
+            lines.append(user_text(_("No ballots yet.")))
+        return lines
+
+    def _note(self, voting_round: RoundView, result: RoundResult) -> str:
+        names = {score.theme_id: score.name for score in result.scores}
+        if voting_round.status is RoundStatus.DRAFT:
+            return _("A draft: ctrl+o opens it for ballots, ctrl+e changes its settings.")
+        if result.hidden:
+            return _("The results are hidden until the round is closed (ctrl+o).")
+        if voting_round.status is RoundStatus.OPEN:
+            return _("Open: type ballots below; ctrl+o closes the round.")
+        tied = ", ".join(names[theme] for theme in result.leaders)
+        if result.winner is not None:
+            how = {
+                "runoff": _("won the runoff"),
+                "decision": _("chosen by the facilitator"),
+            }.get(result.decided_by or "", "")
+            winner = _("Winner: {theme}").format(theme=names[result.winner])
+            return f"{winner} ({how})" if how else winner
+        if result.tie:
+            message = _(
+                "A tie between {themes}: ctrl+w starts a runoff, ctrl+k records a decision."
+            )
+            return message.format(themes=tied)
+        return _("Closed without votes.")
+
+    def _reload_ballots(self) -> None:
+        from klinikka.services.voting import list_ballots
+
+        table = self.query_one("#ballots", DataTable)
+        ballots = list_ballots(self.engine, self.round_id) if self.round_id else []
+        ids = [b.id for b in ballots]
+        if ids[: len(self._shown_ballots)] == self._shown_ballots and self.round is not None:
+            new = ballots[len(self._shown_ballots) :]  # the usual case: one more ballot
+        else:
+            table.clear()
+            self._shown_ballots = []
+            new = ballots
+        order = self.round.theme_ids if self.round else []
+        for ballot in new:
+            table.add_row(user_text(ballot.voter, limit=30), user_text(choices_text(ballot, order)))
+        self._shown_ballots = ids
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1)
+
+    # ------------------------------------------------------------------ actions
+
+    def cast(self, field: Input) -> None:
+        """Enter the typed ballot; the same voter again asks before replacing."""
+        from klinikka.services.ballot_lines import cast_ballot_line
+        from klinikka.tui.screens.dialogs import Confirm
+
+        line, round_id = field.value, self.round_id
+        if not line.strip() or round_id is None:
+            return
+        try:
+            cast_ballot_line(self.engine, round_id, line)
+        except BallotExistsError as error:
+
+            def replace(sure: bool | None) -> None:
+                if sure and self.run(
+                    lambda: cast_ballot_line(self.engine, round_id, line, replace=True)
+                ):
+                    field.value = ""
+                    self.reload()
+
+            question = _("{message} Replace the ballot?").format(message=plain(str(error)))
+            self.app.push_screen(Confirm(question), replace)
+            return
+        except KlinikkaError as error:
+            self.notify(plain(str(error)), severity="error", markup=False)
+            return  # the line stays, to be corrected
+        self._seen()
+        field.value = ""
+        self.reload()
+
+    def _seen(self) -> None:
+        seen = getattr(self.app, "seen_own_change", None)
+        if callable(seen):
+            seen()
+
+    def new_round(self) -> None:
+        from klinikka.tui.screens.round_form import RoundForm
+
+        def created(saved: RoundView | None) -> None:
+            if saved is not None:
+                self.round_id = saved.id
+                self.reload()
+
+        self.app.push_screen(RoundForm(self.engine, self.clinic_id), created)
+
+    def edit_round(self) -> None:
+        from klinikka.tui.screens.round_form import RoundForm
+
+        if self.round is None:
+            return
+
+        def saved(changed: RoundView | None) -> None:
+            if changed is not None:
+                self.reload()
+
+        self.app.push_screen(RoundForm(self.engine, self.clinic_id, self.round), saved)
+
+    def toggle_open(self) -> None:
+        from klinikka.services.voting import close_round, open_round
+
+        voting_round = self.round
+        if voting_round is None:
+            return
+        if voting_round.status is RoundStatus.OPEN:
+            done = self.run(lambda: close_round(self.engine, voting_round.id))
+        else:
+            done = self.run(lambda: open_round(self.engine, voting_round.id))
+        if done:
+            self.reload()
+
+    def toggle_by_group(self) -> None:
+        self.by_group = not self.by_group
+        self.reload()
+
+    def step_round(self, step: int) -> None:
+        from klinikka.services.voting import list_rounds
+
+        ids = [r.id for r in list_rounds(self.engine, self.clinic_id)]
+        if self.round_id in ids:
+            index = max(0, min(len(ids) - 1, ids.index(self.round_id) + step))
+            self.round_id = ids[index]
+            self.reload()
+
+    def runoff(self) -> None:
+        from klinikka.services.voting import start_runoff
+
+        if self.round is None:
+            return
+        round_id = self.round.id
+        started = self.run(lambda: start_runoff(self.engine, round_id))
+        if isinstance(started, RoundView):
+            self.round_id = started.id
+            self.reload()
+
+    def decide(self) -> None:
+        from klinikka.services.voting import record_decision
+        from klinikka.tui.screens.dialogs import AskText, Choose
+
+        voting_round, result = self.round, self.result
+        if voting_round is None or result is None:
+            return
+        if not (result.closed and result.tie and result.winner is None):
+            self.notify(plain(_("There is no tie to decide in this round.")), markup=False)
+            return
+        names = {score.theme_id: score.name for score in result.scores}
+        options = [(str(theme), names[theme]) for theme in result.leaders]
+
+        def chosen(theme: str | None) -> None:
+            if theme is None:
+                return
+
+            def reason(note: str | None) -> None:
+                if note is not None and self.run(
+                    lambda: record_decision(self.engine, voting_round.id, int(theme), note)
+                ):
+                    self.reload()
+
+            self.app.push_screen(AskText(_("The reason for the decision (optional):")), reason)
+
+        question = _("Which of the tied themes did the facilitator choose?")
+        self.app.push_screen(Choose(question, options), chosen)
+
+    def delete_round(self) -> None:
+        from klinikka.services.voting import delete_round
+        from klinikka.tui.screens.dialogs import Confirm
+
+        voting_round = self.round
+        if voting_round is None:
+            return
+
+        def delete(sure: bool | None) -> None:
+            if sure and self.run(lambda: delete_round(self.engine, voting_round.id)):
+                self.round_id = None
+                self.reload()
+
+        question = _("Delete round {number} and its ballots? (ctrl+z undoes)").format(
+            number=voting_round.number
+        )
+        self.app.push_screen(Confirm(question), delete)
