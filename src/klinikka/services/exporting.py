@@ -7,7 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from klinikka.errors import ExportError
 from klinikka.files import write_atomically
+from klinikka.i18n import N_
 
 # What can be exported so far (HTML and CSV come with issue 5).
 FORMATS = ("md", "json")
@@ -16,7 +18,28 @@ FORMATS = ("md", "json")
 def render_export(
     engine: Engine, clinic_id: int, file_format: str, *, language: str, anonymize: bool = False
 ) -> str:
-    """The clinic's summary in ``file_format`` (md or json), in ``language``."""
+    """The clinic's summary in ``file_format`` (md or json), in ``language``.
+
+    A database edited outside klinikka may hold what the document refuses (a name longer than
+    typing allows): that is an ExportError naming the field, never a traceback.
+    """
+    from pydantic import ValidationError as SchemaError
+
+    try:
+        return _render(engine, clinic_id, file_format, language=language, anonymize=anonymize)
+    except SchemaError as error:
+        problem = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "?"
+        raise ExportError(
+            N_("The clinic holds something a summary cannot: {field} ({problem})."),
+            field=where,
+            problem=str(problem.get("msg", ""))[:200],
+        ) from error
+
+
+def _render(
+    engine: Engine, clinic_id: int, file_format: str, *, language: str, anonymize: bool
+) -> str:
     if file_format == "json":
         from klinikka.exports.json_export import render_json
         from klinikka.services.summary import build_document

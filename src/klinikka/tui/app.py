@@ -92,6 +92,8 @@ class KlinikkaApp(App[None]):
         self.data_changed: DataChanged | None = None
         self._gc_threshold: tuple[int, ...] | None = None
         self.countdown = Countdown()
+        # Lines typed in a clinic and not saved when it was left: (clinic id, field) -> text.
+        self.drafts: dict[tuple[int, str], str] = {}
 
     def on_mount(self) -> None:
         self.push_screen(Loading())
@@ -188,6 +190,21 @@ class KlinikkaApp(App[None]):
         if self.data_changed is not None:
             self.data_changed()
 
+    async def action_quit(self) -> None:
+        """Quit; a line typed and not saved is not thrown away without asking."""
+        from klinikka.tui.screens.dialogs import Confirm
+
+        typed = getattr(self.screen, "typed_text", None)
+        if not callable(typed) or not typed():
+            self.exit()
+            return
+
+        def answer(sure: bool | None) -> None:
+            if sure:
+                self.exit()
+
+        self.push_screen(Confirm(_("A line is typed but not saved. Quit anyway?")), answer)
+
     def action_help(self) -> None:
         from klinikka.tui.screens.help import HelpScreen
 
@@ -205,7 +222,7 @@ class KlinikkaApp(App[None]):
             if active.node is screen and binding.id and binding.description and active.enabled:
                 yield SystemCommand(
                     binding.description,
-                    _("Key: {key}").format(key=binding.key_display or binding.key),
+                    _("Key: {key}").format(key=self.get_key_display(binding)),
                     lambda action=binding.action: self.run_action(action, screen),
                 )
 

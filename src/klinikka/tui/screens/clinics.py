@@ -51,6 +51,10 @@ class ClinicsScreen(FooterOrder, Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        # Back from a clinic: its counts have changed.
+        self.reload()
+
     def reload(self) -> None:
         from klinikka.services.clinics import list_clinics
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,7 +48,16 @@ class HelpScreen(ModalScreen[None]):
                 keys.append((plain(self.app.get_key_display(binding)), plain(binding.description)))
         keys.append(("ctrl+p", plain(_("All commands"))))
         width = max(len(key) for key, _description in keys)
-        lines = [Text(strip_controls(_(line), keep_newlines=False)) for line in SYNTAX]
+        lines = []
+        for line in SYNTAX:
+            # "example   what it means": the meaning on a line of its own, so a narrow
+            # terminal wraps neither.
+            parts = re.split(r"\s{2,}", strip_controls(_(line), keep_newlines=False).strip())
+            if len(parts) == 2:
+                lines.append(Text("  " + parts[0], style="bold"))
+                lines.append(Text("      " + parts[1]))
+            else:
+                lines.append(Text(" ".join(parts)))
         lines += [Text(""), user_text(_("Keys"), style="bold")]
         lines += [Text(f"  {key:<{width}}  {description}") for key, description in keys]
         with VerticalScroll(classes="dialog help", id="help-scroll"):

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from klinikka.errors import KlinikkaError
-from klinikka.i18n import N_, _
+from klinikka.i18n import N_, _, ngettext
 from klinikka.models import IdeaView
 from klinikka.services.ideas import IdeaRow
 from klinikka.text import strip_controls
@@ -152,9 +152,20 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             yield SummaryPanel(self.engine, self.clinic_id, self._run, id="summary")
         yield Footer()
 
+    DRAFT_FIELDS = ("#capture", "#new-theme", "#ballot", "#note")
+
     def on_mount(self) -> None:
         self.reload()
         self._show_phase()
+        # A line typed and not yet saved when the clinic was left comes back.
+        for field_id in self.DRAFT_FIELDS:
+            draft = self.klinikka.drafts.pop((self.clinic_id, field_id), "")
+            if draft:
+                self.query_one(field_id, Input).value = draft
+
+    def typed_text(self) -> str:
+        """What is typed and not yet saved, in any of the phases' lines."""
+        return "".join(self.query_one(field_id, Input).value for field_id in self.DRAFT_FIELDS)
 
     # ------------------------------------------------------------------ data
 
@@ -186,7 +197,13 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
     def _reload_ideas(self) -> None:
         from klinikka.services.ideas import list_idea_rows
 
+        self.idea_list.empty_text = (
+            _("No ideas match the search.")
+            if self.search or self.only_unassigned
+            else _("No ideas yet: type the first one below and press Enter.")
+        )
         self.idea_list.set_rows(list_idea_rows(self.engine, self.clinic_id, **self._filters()))
+        self._show_detail()  # the selected idea may be the one that changed
         self._show_filter()
         self._reload_counts_only()
 
@@ -196,6 +213,9 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             shown.append(_("only unassigned ideas (ctrl+u shows all)"))
         if self.search:
             shown.append(_("search: {text} (ctrl+f changes)").format(text=self.search))
+        if self.marked:
+            count = len(self.marked)
+            shown.append(ngettext("{n} marked (F6)", "{n} marked (F6)", count).format(n=count))
         self.query_one("#filter", Static).update(user_text(" · ".join(shown)))
 
     def _reload_themes(self) -> None:
@@ -240,6 +260,10 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         if reload:
             self.reload()
         return result if result is not None else True
+
+    def _tell(self, message: str) -> None:
+        """A short confirmation of what was done (names in it are shown as text)."""
+        self.notify(plain(message), markup=False, timeout=3)
 
     def _selected_idea(self) -> int | None:
         return self.idea_list.selected_id
@@ -304,6 +328,10 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
                 table.move_cursor(row=row)
 
     def action_back(self) -> None:
+        for field_id in self.DRAFT_FIELDS:
+            value = self.query_one(field_id, Input).value
+            if value:
+                self.klinikka.drafts[(self.clinic_id, field_id)] = value
         self.app.pop_screen()
 
     # ------------------------------------------------------------------ capture
@@ -362,7 +390,10 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             )
         )
         lines = [Text(" ".join(strip_controls(idea.text).split()))]
-        lines += [user_text(f"+ {child.text}") for child in idea.merged]
+        lines += [
+            user_text(f"+ {child.text}" + (f" — {child.author}" if child.author else ""))
+            for child in idea.merged
+        ]
         about = [part for part in (who, source) if part]
         if idea.theme_name:
             about.append(_("theme: {name}").format(name=idea.theme_name))
@@ -464,9 +495,9 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             self.query_one(SummaryPanel).delete()
         elif self.phase == "ideas":
             idea_id = self._selected_idea()
-            if idea_id is not None:
-                # Deleting an idea is undoable (ctrl+z), so it asks nothing.
-                self._run(lambda: delete_ideas(self.engine, [idea_id]))
+            # Deleting an idea is undoable (ctrl+z), so it asks nothing.
+            if idea_id is not None and self._run(lambda: delete_ideas(self.engine, [idea_id])):
+                self._tell(_("Deleted the idea (ctrl+z brings it back)."))
         elif self.phase == "themes":
             theme_id = self._selected_theme()
             if theme_id is None:
@@ -483,28 +514,38 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
     def _filters(self) -> dict[str, Any]:
         """The search line as filters: words match the text; ``*`` means starred only,
-        ``@name`` a stakeholder group and ``#name`` a theme (the start of a name is enough)."""
+        ``@name`` a stakeholder group and ``#name`` a theme (the start of a name is enough,
+        and a name of several words may be written whole: ``#tillgång till vård``)."""
         from klinikka.services.participants import list_groups
         from klinikka.services.themes import list_themes
         from klinikka.text import name_key
 
         filters: dict[str, Any] = {"unassigned": self.only_unassigned}
-        words = []
-        for word in self.search.split():
+        words, typed = [], self.search.split()
+        n = 0
+        while n < len(typed):
+            word = typed[n]
+            kind = {"@": "group_id", "#": "theme_id"}.get(word[:1])
             if word == "*":
                 filters["starred"] = True
-            elif word.startswith("@") and len(word) > 1:
-                key = name_key(word[1:])
-                groups = list_groups(self.engine, self.clinic_id)
-                found = [g.id for g in groups if name_key(g.name).startswith(key)]
-                filters["group_id"] = found[0] if found else -1
-            elif word.startswith("#") and len(word) > 1:
-                key = name_key(word[1:])
-                themes = list_themes(self.engine, self.clinic_id)
-                found = [t.id for t in themes if name_key(t.name).startswith(key)]
-                filters["theme_id"] = found[0] if found else -1
+            elif kind and len(word) > 1:
+                named = (
+                    list_groups(self.engine, self.clinic_id)
+                    if kind == "group_id"
+                    else list_themes(self.engine, self.clinic_id)
+                )
+                keys = [(name_key(item.name), item.id) for item in named]
+                # The longest run of words from here that starts a name.
+                for end in range(len(typed), n, -1):
+                    key = name_key(" ".join(typed[n:end])[1:])
+                    found = [item_id for name, item_id in keys if name.startswith(key)]
+                    if found or end == n + 1:
+                        filters[kind] = found[0] if found else -1
+                        n = end - 1
+                        break
             else:
                 words.append(word)
+            n += 1
         filters["text"] = " ".join(words) or None
         return filters
 
@@ -520,6 +561,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         if self.phase != "ideas" or idea_id is None:
             return
         self.idea_list.toggle_mark()
+        self._show_filter()
 
     def action_mark_move(self, step: int) -> None:
         if self.phase == "ideas":
@@ -539,6 +581,14 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             return
         if self._run(lambda: merge_ideas(self.engine, target, others)):
             self.idea_list.clear_marks()
+            self._show_filter()
+            self._tell(
+                ngettext(
+                    "Merged {n} idea into the selected one.",
+                    "Merged {n} ideas into the selected one.",
+                    len(others),
+                ).format(n=len(others))
+            )
 
     def action_describe(self) -> None:
         from klinikka.services.themes import list_themes, update_theme
@@ -552,7 +602,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             if text is not None:
                 self._run(lambda: update_theme(self.engine, theme_id, description=text))
 
-        self.app.push_screen(AskText(_("Description of the theme:"), current.description), save)
+        question = _("Description of the theme “{name}”:").format(name=current.name)
+        self.app.push_screen(AskText(question, current.description), save)
 
     def action_reorder(self, step: int) -> None:
         from klinikka.services.themes import list_themes, move_theme
@@ -581,8 +632,15 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
                 target = None if choice == "none" else int(choice)
                 if self._run(lambda: move_ideas(self.engine, chosen, target)):
                     self.idea_list.clear_marks()
+                    self._show_filter()
+                    where = dict(options)[choice]
+                    moved = ngettext(
+                        "Moved {n} idea to “{theme}”.", "Moved {n} ideas to “{theme}”.", len(chosen)
+                    )
+                    self._tell(moved.format(n=len(chosen), theme=where))
 
-        self.app.push_screen(Choose(_("Move the idea to:"), options), move)
+        question = ngettext("Move the idea to:", "Move the {n} marked ideas to:", len(chosen))
+        self.app.push_screen(Choose(question.format(n=len(chosen)), options), move)
 
     def action_unassigned(self) -> None:
         self.only_unassigned = not self.only_unassigned

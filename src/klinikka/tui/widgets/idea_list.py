@@ -105,6 +105,8 @@ class IdeaList(ScrollView, can_focus=False):
         self.marked: set[int] = set()
         self._highlighted: int | None = None
         self._cells: LRUCache[IdeaRow, Cells] = LRUCache(4096)
+        # What an empty list says (the screen knows whether a search emptied it).
+        self.empty_text = ""
 
     # ------------------------------------------------------------------ contents
 
@@ -226,6 +228,9 @@ class IdeaList(ScrollView, can_focus=False):
             return self._strip(columns, headings, style, width)
         position = y - 1 + int(self.scroll_offset.y)
         if position >= len(self._rows):
+            if y == 1 and not self._rows and self.empty_text:
+                muted = base + Style(italic=True, dim=True)
+                return Strip([Segment(fit("  " + self.empty_text, width), muted)], width)
             return Strip.blank(width, base)
         row = self._rows[position]
         cells = self._cells_of(row)

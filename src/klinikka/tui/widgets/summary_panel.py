@@ -11,6 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Markdown, Static
 
+from klinikka.errors import KlinikkaError
+from klinikka.exports.markdown import escape
 from klinikka.i18n import N_, _, current_language
 from klinikka.models import NoteKind, NoteView
 from klinikka.tui.text import user_text
@@ -87,7 +89,10 @@ class SummaryPanel(Vertical):
     def _render_preview(self) -> None:
         from klinikka.services.exporting import render_export
 
-        text = render_export(self.engine, self.clinic_id, "md", language=current_language())
+        try:
+            text = render_export(self.engine, self.clinic_id, "md", language=current_language())
+        except KlinikkaError as error:
+            text = escape(str(error))  # shown in the preview's place; the app goes on
         self.app.call_from_thread(self._show_preview, preview_text(text))
 
     async def _show_preview(self, text: str) -> None:
