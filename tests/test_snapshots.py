@@ -1,7 +1,7 @@
 """SVG snapshots of every view at 80×24 and 120×40, in Finnish and English.
 
-The database is the sample clinic of 8 September 2026, imported into a fresh file; the
-snapshot is taken after the database-opening worker has finished, with the cursor's blink
+The database is the sample clinic of 3 November 2026 (ideas, themes and two closed rounds),
+imported into a fresh file; the snapshot is taken after the database-opening worker has finished, with the cursor's blink
 off, so nothing on screen depends on the clock. Regenerate after a deliberate change with
 ``pytest tests/test_snapshots.py --snapshot-update`` and look at the report before committing.
 """
@@ -24,9 +24,10 @@ from klinikka.services.transfer import import_document
 from klinikka.tui.app import Settings, make_app
 from klinikka.tui.screens.clinics import ClinicsScreen
 from klinikka.tui.screens.help import HelpScreen
+from klinikka.tui.screens.present import PresentScreen
 from klinikka.tui.screens.workspace import WorkspaceScreen
 
-SAMPLE = "verkkoklinikka-2026-09-08.json"
+SAMPLE = "verkkoklinikka-2026-11-03.json"
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 LANGUAGES = ("fi", "en")
 # The keys that bring each view up from the clinics list, and the screen it is on.
@@ -37,6 +38,7 @@ VIEWS: dict[str, tuple[tuple[str, ...], type]] = {
     "vote": (("enter", "f4"), WorkspaceScreen),
     "summary": (("enter", "f5"), WorkspaceScreen),
     "help": (("enter", "f1"), HelpScreen),
+    "present": (("enter", "f4", "f9"), PresentScreen),
 }
 
 

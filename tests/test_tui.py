@@ -9,11 +9,10 @@ from textual.widgets import DataTable, Input
 
 from klinikka.db import open_database
 from klinikka.services import clinics, ideas, themes
-from klinikka.tui.app import KlinikkaApp, Settings, make_app
-from klinikka.tui.screens.clinics import ClinicsScreen
+from klinikka.tui.app import Settings, make_app
 from klinikka.tui.screens.help import HelpScreen
-from klinikka.tui.screens.workspace import WorkspaceScreen
 from klinikka.tui.widgets.idea_list import IdeaList
+from tui_helpers import open_workspace, started, until
 
 HOSTILE = [
     "[/]",
@@ -35,26 +34,6 @@ def clinic_db(tmp_path: Path) -> tuple[Path, int]:
     clinic = clinics.create_clinic(engine, "Verkkoklinikka [/] 3.11.", language="fi")
     engine.dispose()
     return path, clinic.id
-
-
-async def until(pilot, condition, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
-    """Let the app run until ``condition()`` holds (it is busy on a loaded machine)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
-
-
-async def started(app: KlinikkaApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await until(
-        pilot,
-        lambda: (
-            isinstance(app.screen, ClinicsScreen)
-            and app.screen.query_one("#clinics", DataTable).has_focus
-        ),
-    )
 
 
 def idea_texts(path: Path, clinic_id: int) -> list[str]:
@@ -193,16 +172,6 @@ def seeded(path: Path) -> tuple[int, list[int], int]:
     themes.create_theme(engine, clinic.id, "Digipalvelut")
     engine.dispose()
     return clinic.id, idea_ids, theme.id
-
-
-async def open_workspace(app: KlinikkaApp, pilot) -> WorkspaceScreen:  # type: ignore[no-untyped-def]
-    await started(app, pilot)
-    await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
-    screen = app.screen
-    assert isinstance(screen, WorkspaceScreen)
-    await until(pilot, lambda: screen.query_one("#capture", Input).has_focus)
-    return screen
 
 
 async def test_several_marked_ideas_move_together_and_merge(tmp_path: Path) -> None:

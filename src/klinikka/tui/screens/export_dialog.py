@@ -59,10 +59,10 @@ class ExportDialog(ModalScreen[Path | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#path", Input).value = str(self.folder / self._name("md"))
+        self.query_one("#path", Input).value = str(self.folder / self._file_name("md"))
         self.query_one("#path", Input).focus()
 
-    def _name(self, file_format: str) -> str:
+    def _file_name(self, file_format: str) -> str:
         from klinikka.services.clinics import get_clinic_summary
 
         clinic = get_clinic_summary(self.engine, self.clinic_id)

@@ -286,6 +286,9 @@ class VotePanel(Vertical):
             done = self.run(lambda: open_round(self.engine, voting_round.id))
         if done:
             self.reload()
+            field = self.query_one("#ballot", Input)
+            if not field.disabled:
+                field.focus()
 
     def toggle_by_group(self) -> None:
         self.by_group = not self.by_group

@@ -1,0 +1,45 @@
+"""What the Pilot tests share: waiting for the app, and getting to a clinic's workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from klinikka.tui.app import KlinikkaApp
+from klinikka.tui.screens.clinics import ClinicsScreen
+from klinikka.tui.screens.workspace import WorkspaceScreen
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 100) -> None:
+    """Let the app run until ``condition()`` holds (it is busy on a loaded machine)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition()
+
+
+async def started(app: KlinikkaApp, pilot: Pilot[Any]) -> None:
+    """The database is open and the clinics list has the focus."""
+    await app.workers.wait_for_complete()
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ClinicsScreen)
+            and app.screen.query_one("#clinics", DataTable).has_focus
+        ),
+    )
+
+
+async def open_workspace(app: KlinikkaApp, pilot: Pilot[Any]) -> WorkspaceScreen:
+    """The selected clinic opened, its capture line ready."""
+    await started(app, pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
+    screen = app.screen
+    assert isinstance(screen, WorkspaceScreen)
+    await until(pilot, lambda: screen.query_one("#capture", Input).has_focus)
+    return screen
