@@ -7,7 +7,9 @@ Goals (issue 3):
   Label;
 - Enter → the new idea visible, with 5,000 ideas in the clinic, ≤ 1.3× Enter → a row appended
   to a bare DataTable of 5,000 rows;
-- opening a clinic of 10,000 ideas ≤ 1.5× opening one of 1,000.
+- opening a clinic of 10,000 ideas ≤ 1.5× opening one of 1,000;
+- (issue 4) Enter on a typed ballot → the frame with the ballot listed and the bars redrawn,
+  with 500 ballots in the round, ≤ 1.3× the Enter → visible floor above (a bare DataTable).
 
 How it is measured. Both apps of a pair run headless, the same way, with one hook: the moment
 Textual hands a frame to its driver (``App._display``), which also renders the frame to the
@@ -280,6 +282,56 @@ async def capture_times(path: Path, repeat: int, watch: FrameWatch) -> list[floa
         return await type_ideas(pilot, table, repeat, watch)
 
 
+def fill_round(path: Path, ballots: int) -> None:
+    """A clinic with five themes and an open dot-voting round of ``ballots`` ballots."""
+    from klinikka.db import open_database
+    from klinikka.services import clinics, themes, voting
+
+    engine = open_database(path)
+    clinic = clinics.create_clinic(engine, "Äänestys", language="fi")
+    theme_ids = [themes.create_theme(engine, clinic.id, f"Teema {n}").id for n in range(5)]
+    created = voting.create_round(engine, clinic.id, "dots", dots_per_voter=3)
+    voting.open_round(engine, created.id)
+    for n in range(ballots):
+        picks = [theme_ids[n % 5], theme_ids[(n * 7) % 5], theme_ids[(n * 3 + 1) % 5]]
+        voting.cast_ballot(engine, created.id, f"Äänestäjä {n}", picks)
+    engine.dispose()
+
+
+async def ballot_times(path: Path, repeat: int, watch: FrameWatch) -> list[float]:
+    """Type a ballot in the Vote phase, then time Enter → the frame that lists it."""
+    from textual.widgets import DataTable, Input
+
+    from klinikka.tui.app import Settings, make_app
+
+    app = make_app(Settings(database=str(path), language="en"))
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        table = app.screen.query_one("#ballots", DataTable)
+        field = app.screen.query_one("#ballot", Input)
+        assert field.has_focus and table.row_count >= 500
+        for n in range(repeat):
+            voter = f"Uusi {len(times)}-{n}-{table.row_count}"
+            field.value = f"{voter}: 1 2 3"
+            await pilot.pause()
+            before = table.row_count
+            shown = await watch.time(
+                lambda: pilot.press("enter"),
+                visible=lambda text, before=before, voter=voter: (  # type: ignore[misc]
+                    table.row_count > before and voter[:14] in text
+                ),
+            )
+            times.append(shown["visible"])
+            await pilot.pause()
+    return times
+
+
 async def bare_table_times(rows: int, repeat: int, watch: FrameWatch) -> list[float]:
     """The floor: an Input under a DataTable of ``rows``; Enter appends the typed row."""
     from textual.app import App, ComposeResult
@@ -364,16 +416,26 @@ async def in_app(folder: Path, repeat: int) -> dict[str, float]:
     fill_clinic(open_db, "1,000 ideas", 1_000)
     fill_clinic(open_db, "10,000 ideas", 10_000)
 
-    # Whole rounds of the two apps in alternation, so that drift on the machine hits both alike.
+    vote_db = folder / "vote.db"
+    fill_round(vote_db, 500)
+
+    # Whole rounds of the apps in alternation, so that drift on the machine hits all alike.
     captured: list[float] = []
     appended: list[float] = []
+    balloted: list[float] = []
     await capture_times(capture_db, 2, watch)  # warm-up: imports, compiled statements
     await bare_table_times(5_000, 2, watch)
+    await ballot_times(vote_db, 2, watch)
     for _ in range(3):
         captured += await capture_times(capture_db, repeat, watch)
         appended += await bare_table_times(5_000, repeat, watch)
+        balloted += await ballot_times(vote_db, repeat, watch)
     opened = await open_times(open_db, [1_000, 10_000], repeat, watch)
-    figures = {"capture": statistics.median(captured), "append": statistics.median(appended)}
+    figures = {
+        "capture": statistics.median(captured),
+        "append": statistics.median(appended),
+        "ballot": statistics.median(balloted),
+    }
     for (size, what), times in opened.items():
         figures[f"open {size} {what}"] = statistics.median(times)
     return figures
@@ -432,6 +494,7 @@ def main() -> None:
     report(
         "Enter → idea visible, 5,000 (vs bare append)", figures["capture"], figures["append"], 1.3
     )
+    report("ballot → bars, 500 ballots (vs bare append)", figures["ballot"], figures["append"], 1.3)
     report(
         "open 10,000-idea clinic, filled (vs 1,000)",
         figures["open 10000 filled"],

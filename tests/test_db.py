@@ -166,3 +166,32 @@ def test_engine_from_a_url(tmp_path: Path) -> None:
     clinics.create_clinic(engine, "Klinikka")
     assert (tmp_path / "url.db").exists()
     assert make_engine(f"sqlite:///{tmp_path / 'url.db'}").dialect.name == "sqlite"
+
+
+def test_a_file_of_an_older_version_is_upgraded_with_its_data(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "old.db"
+    old = create_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(old), "0001")  # a file klinikka 0001 made
+    old.dispose()
+    engine = open_database(path)
+    clinic = clinics.create_clinic(engine, "Vanha klinikka")
+    ideas.capture_idea(engine, clinic.id, "Säilyy päivityksessä")
+    engine.dispose()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '0001'")
+        raw.execute("DROP INDEX ix_idea_clinic_order")
+        raw.execute("CREATE INDEX ix_idea_clinic_id ON idea (clinic_id)")
+
+    engine = open_database(path)
+    with engine.connect() as connection:
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        indexes = {
+            row[1] for row in connection.exec_driver_sql("PRAGMA index_list(idea)").fetchall()
+        }
+    assert revision == HEAD_REVISION == "0002"
+    assert "ix_idea_clinic_order" in indexes and "ix_idea_clinic_id" not in indexes
+    assert [i.text for i in ideas.search_ideas(engine, clinic.id)] == ["Säilyy päivityksessä"]
+    engine.dispose()

@@ -18,7 +18,7 @@ from klinikka.errors import DatabaseFileError, MissingDatabaseError
 from klinikka.i18n import N_
 
 # Every revision in migrations/versions, oldest first; a test checks it against Alembic.
-SCHEMA_REVISIONS = ("0001",)
+SCHEMA_REVISIONS = ("0001", "0002")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -143,11 +143,15 @@ class ImportBatch(SQLModel, table=True):
 
 
 class Idea(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("clinic_id", "uid", name="uq_idea_clinic_uid"),)
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "uid", name="uq_idea_clinic_uid"),
+        # A clinic's ideas in the order lists show them, read without sorting (0002).
+        Index("ix_idea_clinic_order", "clinic_id", "created_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid)
-    clinic_id: int = Field(foreign_key="clinic.id", ondelete="CASCADE", index=True)
+    clinic_id: int = Field(foreign_key="clinic.id", ondelete="CASCADE")
     text: str = Field(sa_column=Column(Text, nullable=False))
     theme_id: int | None = Field(
         default=None, foreign_key="theme.id", ondelete="SET NULL", index=True
