@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from klinikka.errors import ValidationError
 from klinikka.i18n import N_
-from klinikka.models import BallotView, VotingMethod
+from klinikka.models import BallotView, RoundView, VotingMethod
 from klinikka.services.voting import cast_ballot, get_round
 
 _VALUE = re.compile(r"^(\d+)(?:=(\d+))?$")
@@ -103,10 +103,21 @@ def _number(digits: str) -> int:
 
 
 def cast_ballot_line(
-    engine: Engine, round_id: int, line: str, *, replace: bool = False
+    engine: Engine,
+    round_id: int,
+    line: str,
+    *,
+    replace: bool = False,
+    shown: RoundView | None = None,
 ) -> BallotView:
-    """Enter the ballot a typed line describes; the round's rules are checked as always."""
-    voting_round = get_round(engine, round_id)
+    """Enter the ballot a typed line describes; the round's rules are checked as always.
+
+    ``shown`` is the round as the screen shows it: its theme numbers are the ones the
+    facilitator typed (and it spares reading the round again).
+    """
+    voting_round = (
+        shown if shown is not None and shown.id == round_id else get_round(engine, round_id)
+    )
     themes = voting_round.theme_ids
     parsed = parse_ballot_line(line, voting_round.method, len(themes))
     choices: list[int] | dict[int, int]

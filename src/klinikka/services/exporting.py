@@ -28,12 +28,12 @@ def render_export(
     try:
         return _render(engine, clinic_id, file_format, language=language, anonymize=anonymize)
     except SchemaError as error:
-        problem = error.errors()[0] if error.errors() else {}
-        where = ".".join(str(part) for part in problem.get("loc", ())) or "?"
+        problems = error.errors()
+        where = ".".join(str(part) for part in problems[0]["loc"]) if problems else ""
         raise ExportError(
             N_("The clinic holds something a summary cannot: {field} ({problem})."),
-            field=where,
-            problem=str(problem.get("msg", ""))[:200],
+            field=where or "?",
+            problem=str(problems[0]["msg"] if problems else "")[:200],
         ) from error
 
 

@@ -404,8 +404,11 @@ def _retire(session: Session, ballot: Ballot) -> None:
         entry.live = False
 
 
-def _ballot_view(session: Session, ballot: Ballot) -> BallotView:
-    entries = session.exec(select(BallotEntry).where(BallotEntry.ballot_id == ballot.id)).all()
+def _ballot_view(
+    session: Session, ballot: Ballot, entries: Sequence[BallotEntry] | None = None
+) -> BallotView:
+    if entries is None:
+        entries = session.exec(select(BallotEntry).where(BallotEntry.ballot_id == ballot.id)).all()
     ranked = sorted(
         (entry for entry in entries if entry.rank is not None), key=lambda e: e.rank or 0
     )
@@ -549,7 +552,15 @@ def list_ballots(engine: Engine, round_id: int) -> list[BallotView]:
             .where(Ballot.round_id == round_id, col(Ballot.deleted_at).is_(None))
             .order_by(col(Ballot.id))
         ).all()
-        return [_ballot_view(session, ballot) for ballot in ballots]
+        # All the round's live entries in one query, not one query a ballot.
+        entries: dict[int, list[BallotEntry]] = {}
+        for entry in session.exec(
+            select(BallotEntry).where(BallotEntry.round_id == round_id, col(BallotEntry.live))
+        ).all():
+            entries.setdefault(entry.ballot_id, []).append(entry)
+        return [
+            _ballot_view(session, ballot, entries.get(ballot.id or 0, [])) for ballot in ballots
+        ]
 
 
 # ---------------------------------------------------------------- results

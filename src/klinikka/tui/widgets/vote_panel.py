@@ -227,12 +227,14 @@ class VotePanel(Vertical):
         if not line.strip() or round_id is None:
             return
         try:
-            cast_ballot_line(self.engine, round_id, line)
+            ballot = cast_ballot_line(self.engine, round_id, line, shown=self.round)
         except BallotExistsError as error:
 
             def replace(sure: bool | None) -> None:
                 if sure and self.run(
-                    lambda: cast_ballot_line(self.engine, round_id, line, replace=True)
+                    lambda: cast_ballot_line(
+                        self.engine, round_id, line, replace=True, shown=self.round
+                    )
                 ):
                     field.value = ""
                     self.reload()
@@ -245,7 +247,23 @@ class VotePanel(Vertical):
             return  # the line stays, to be corrected
         self._seen()
         field.value = ""
-        self.reload()
+        self._after_ballot(ballot)
+
+    def _after_ballot(self, ballot: BallotView) -> None:
+        """One more ballot: the bars and the list change, nothing else needs reading."""
+        from klinikka.services.voting import tally_round
+
+        if self.round is None or self.round_id is None:
+            return
+        self.result = tally_round(self.engine, self.round_id, by_group=self.by_group)
+        self.round = self.round.model_copy(update={"ballot_count": self.result.ballot_count})
+        self._show(len(self._round_ids))
+        table = self.query_one("#ballots", DataTable)
+        table.add_row(
+            user_text(ballot.voter, limit=30), user_text(choices_text(ballot, self.round.theme_ids))
+        )
+        self._shown_ballots.append(ballot.id)
+        table.move_cursor(row=table.row_count - 1)
 
     def _seen(self) -> None:
         seen = getattr(self.app, "seen_own_change", None)
