@@ -27,6 +27,12 @@ SYNTAX = (
         "Grouping: F6 marks ideas (shift+arrows mark while moving), ctrl+t moves them to a"
         " theme, F7 merges them into the selected idea."
     ),
+    N_("Typing ballots (F4): the voter, a colon, then the themes' numbers on the ballot."),
+    N_("  Maija: 2                            single choice"),
+    N_("  Maija / yritys: 1 1 3               dots (or 1=2 3=1), with the voter's group"),
+    N_("  Pekka: 3 1 2                        ranking, the first choice first"),
+    N_("  Anna: 1=50 2=30                     points"),
+    N_("  Teams: 1=12 2=7 n=25                counts from a poll, n = respondents"),
 )
 
 
