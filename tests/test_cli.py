@@ -418,3 +418,40 @@ def test_an_imported_file_cannot_smuggle_escape_sequences(
     [new] = [c for c in clinics.list_clinics(engine) if c.id != clinic_id]
     assert new.title == "Tuotu klinikka"
     assert [i.text for i in ideas.search_ideas(engine, new.id)] == ["Idea tässä"]
+
+
+def test_export_of_a_file_edited_outside_klinikka_is_a_clear_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    from klinikka.db import open_database
+    from klinikka.services import clinics as clinic_service
+
+    path = tmp_path / "k.db"
+    engine = open_database(path)
+    clinic = clinic_service.create_clinic(engine, "Klinikka", language="fi")
+    engine.dispose()
+    with sqlite3.connect(path) as raw:  # another program wrote a name no typing allows
+        raw.execute("UPDATE stakeholder_group SET name = ?", ("x" * 500,))
+    target = tmp_path / "out.md"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "klinikka",
+            "--db",
+            str(path),
+            "--lang",
+            "en",
+            "export",
+            str(clinic.id),
+            "-o",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "A summary cannot hold this name: “xxxxx" in result.stderr
+    assert not target.exists()

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from klinikka.errors import ExportError
 from klinikka.files import write_atomically
 from klinikka.i18n import N_
+from klinikka.text import strip_controls
 
 # What can be exported so far (HTML and CSV come with issue 5).
 FORMATS = ("md", "json")
@@ -29,11 +30,15 @@ def render_export(
         return _render(engine, clinic_id, file_format, language=language, anonymize=anonymize)
     except SchemaError as error:
         problems = error.errors()
-        where = ".".join(str(part) for part in problems[0]["loc"]) if problems else ""
+        where = ".".join(str(part) for part in problems[0]["loc"]) if problems else "?"
+        value = " ".join(strip_controls(str(problems[0]["input"] if problems else "")).split())
         raise ExportError(
-            N_("The clinic holds something a summary cannot: {field} ({problem})."),
-            field=where or "?",
-            problem=str(problems[0]["msg"] if problems else "")[:200],
+            N_(
+                "A summary cannot hold this {field}: “{value}” (too long, or not text). Was "
+                "the database changed outside klinikka?"
+            ),
+            field=where,
+            value=value[:40] + ("…" if len(value) > 40 else ""),
         ) from error
 
 

@@ -1,0 +1,126 @@
+"""The Summary phase: notes written beside the preview, and the export dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, DataTable, Input, Markdown, Select, Static
+
+from klinikka.db import open_database
+from klinikka.models import NoteKind
+from klinikka.services import clinics, ideas, notes, participants
+from klinikka.tui.app import KlinikkaApp, Settings, make_app
+from klinikka.tui.screens.export_dialog import ExportDialog
+from klinikka.tui.screens.workspace import WorkspaceScreen
+from tui_helpers import open_workspace, until
+
+
+def a_clinic(path: Path) -> int:
+    engine = open_database(path)
+    clinic = clinics.create_clinic(engine, "Verkkoklinikka [b]3.11.[/b]", language="fi")
+    group = participants.list_groups(engine, clinic.id)[0]
+    participants.add_participant(
+        engine,
+        clinic.id,
+        "Maija Virtanen",
+        organisation="Pirkanmaan hyvinvointialue",
+        group_id=group.id,
+    )
+    ideas.capture_line(engine, clinic.id, "Maija Virtanen: Neuvolat mukaan")
+    engine.dispose()
+    return clinic.id
+
+
+async def summary_phase(app: KlinikkaApp, pilot: Pilot[Any]) -> WorkspaceScreen:
+    screen = await open_workspace(app, pilot)
+    await pilot.press("f5")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await until(pilot, lambda: screen.query_one("#note", Input).has_focus)
+    return screen
+
+
+async def write(pilot: Pilot[Any], field: Input, text: str) -> None:
+    field.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_notes_of_each_kind_are_written_edited_deleted_and_undone(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await summary_phase(app, pilot)
+        field = screen.query_one("#note", Input)
+        kind = screen.query_one("#note-kind", Static)
+        assert "Decision" in str(kind.render())
+        await write(pilot, field, "Ennaltaehkäisy on seuraavan klinikan teema.")
+        await pilot.press("ctrl+t")
+        assert "Next step" in str(kind.render())
+        await write(pilot, field, "Kutsutaan neuvolat.")
+        await pilot.press("ctrl+t", "ctrl+t")  # note, then back to decision
+        assert "Decision" in str(kind.render())
+        table = screen.query_one("#notes", DataTable)
+        assert table.row_count == 2
+        # Edit the selected (last) note, delete the first, undo the deletion.
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("#answer", Input).value = "Kutsutaan neuvolat ja koulut."
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("up", "ctrl+d")
+        await pilot.pause()
+        assert table.row_count == 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert table.row_count == 2
+        # The preview is the exported Markdown: the notes are in it, the title as text.
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        preview = screen.query_one("#preview", Markdown).source
+        assert "Kutsutaan neuvolat ja koulut." in preview
+        assert "\\[b\\]3.11.\\[/b\\]" in preview
+
+    engine = open_database(path)
+    written = [(n.kind, n.text) for n in notes.list_notes(engine, clinic_id)]
+    engine.dispose()
+    assert written == [
+        (NoteKind.DECISION, "Ennaltaehkäisy on seuraavan klinikan teema."),
+        (NoteKind.NEXT_STEP, "Kutsutaan neuvolat ja koulut."),
+    ]
+
+
+async def test_the_export_dialog_reports_a_missing_folder_then_writes(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="fi"))
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        screen = await summary_phase(app, pilot)
+        await pilot.press("ctrl+x")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        dialog = app.screen
+        suggested = dialog.query_one("#path", Input).value
+        assert suggested.endswith(".md") and "verkkoklinikka" in suggested
+        missing = tmp_path / "ei-ole" / "yhteenveto.md"
+        dialog.query_one("#path", Input).value = str(missing)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog  # stays open, with the reason
+        assert "ei-ole" in str(dialog.query_one("#form-error", Static).render())
+        assert not missing.parent.exists()
+        # JSON, anonymised, into a folder that exists.
+        dialog.query_one("#format", Select).value = "json"
+        await pilot.pause()
+        target = tmp_path / "yhteenveto.json"
+        dialog.query_one("#path", Input).value = str(target)
+        dialog.query_one("#anonymize", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        assert any(str(target) in str(n.message) for n in app._notifications)
+    written = target.read_text(encoding="utf-8")
+    assert '"version"' in written
+    for name in ("Maija Virtanen", "Pirkanmaan hyvinvointialue"):
+        assert name not in written
