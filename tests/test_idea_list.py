@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui import open_workspace, until
+from textual._compositor import LayoutUpdate
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
@@ -14,6 +14,7 @@ from klinikka.db import open_database
 from klinikka.services import clinics, ideas
 from klinikka.tui.app import KlinikkaApp, Settings, make_app
 from klinikka.tui.widgets.idea_list import COLUMNS, MARK_WIDTH, MIN_TEXT, IdeaList, layout
+from tui_helpers import open_workspace, until
 
 FIELDS = tuple(field for field, *_rest in COLUMNS)
 IDEAS = 300
@@ -42,11 +43,10 @@ def many_ideas(tmp_path: Path, count: int = IDEAS, language: str = "en") -> tupl
 
 
 def screen_lines(app: KlinikkaApp) -> list[str]:
-    """What the terminal shows, a string a line (see test_hostile_views.screen_lines)."""
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens
-    )
-    return ["".join(strip.text for strip in line) for line in update.strips]  # type: ignore[attr-defined]
+    """What the terminal shows, a string a line (why this way: test_hostile_views.screen_strips)."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    assert isinstance(update, LayoutUpdate)
+    return ["".join(strip.text for strip in line) for line in update.strips]
 
 
 def drawn(idea_list: IdeaList) -> list[str]:

@@ -38,7 +38,11 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
     Hidden results show the themes and their numbers only.
     """
     scores = ballot_order(result, order)
-    name_width = min(40, max((cell_len(s.name) for s in scores), default=10), max(10, width // 2))
+    # Number, figures ("   17    32 %") and the winner's mark take this much; the name gets
+    # what is left down to a bar of eight cells, at most 40 cells.
+    fixed = 4 + 1 + 16 + 3
+    longest = max((cell_len(s.name) for s in scores), default=10)
+    name_width = max(8, min(40, longest, width - fixed - 8))
     top = max((s.score for s in scores), default=0)
     lines = []
     for number, score in enumerate(scores, start=1):
@@ -47,7 +51,7 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
         line.append(name, style="bold" if score.theme_id in result.leaders else "")
         if not hidden:
             figures = f" {score.score:>6}  {percent(score.share):>6}"
-            room = max(4, width - 4 - name_width - 1 - len(figures) - 2)
+            room = max(4, width - fixed - name_width)
             line.append(" ")
             line.append(set_cell_size(bar(score.score / top if top else 0, room), room), "green")
             line.append(figures)

@@ -67,9 +67,6 @@ class SummaryPanel(Vertical):
         yield Input(id="note")
 
     def on_mount(self) -> None:
-        table = self.query_one("#notes", DataTable)
-        table.add_column(_("Kind"), width=12)
-        table.add_column(_("Text"), width=40)
         self._show_kind()
 
     def reload(self) -> None:
@@ -78,9 +75,13 @@ class SummaryPanel(Vertical):
         self.notes = list_notes(self.engine, self.clinic_id)
         table = self.query_one("#notes", DataTable)
         row = table.cursor_row
-        table.clear()
+        # The text column fills the list's width (40 % of the screen's) less the kind's.
+        text_width = max(16, int((self.size.width or self.app.size.width) * 0.4) - 18)
+        table.clear(columns=True)
+        table.add_column(_("Kind"), width=12)
+        table.add_column(_("Text"), width=text_width)
         for note in self.notes:
-            table.add_row(_(KIND_NAMES[note.kind]), user_text(note.text, limit=200))
+            table.add_row(_(KIND_NAMES[note.kind]), user_text(note.text, limit=text_width))
         if self.notes:
             table.move_cursor(row=min(row, len(self.notes) - 1))
         self._render_preview()

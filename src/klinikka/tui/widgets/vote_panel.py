@@ -69,8 +69,8 @@ def choices_text(ballot: BallotView, order: list[int]) -> str:
 
 class VotePanel(Vertical):
     DEFAULT_CSS = """
-    VotePanel #round-head { text-style: bold; padding: 0 1; height: auto; }
-    VotePanel #round-limits { color: $text-muted; padding: 0 1; height: auto; }
+    VotePanel #round-head { text-style: bold; padding: 0 1; height: 1; }
+    VotePanel #round-limits { color: $text-muted; padding: 0 1; height: 1; }
     VotePanel #bars-scroll { width: 1fr; padding: 0 1; }
     VotePanel #ballots { width: 30; border-left: solid $primary-darken-2; }
     VotePanel #round-note { padding: 0 1; height: auto; color: $text-warning; }
@@ -153,7 +153,8 @@ class VotePanel(Vertical):
         head.update(user_text(f"{title} · " + " · ".join(facts)))
         limits.update(user_text(limits_text(voting_round)))
         # The panel may not be laid out yet when it is first shown: the screen's width then.
-        width = max(30, (self.size.width or self.app.size.width) - 34)
+        # (less the ballots list, the padding and a scrollbar)
+        width = max(30, (self.size.width or self.app.size.width) - 36)
         hidden = result.hidden
         shown = result_bars(result, voting_round.theme_ids, width, hidden=hidden)
         if self.by_group and not hidden:
