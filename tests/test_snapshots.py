@@ -1,9 +1,10 @@
 """SVG snapshots of every view at 80×24 and 120×40, in Finnish and English.
 
 The database is the sample clinic of 3 November 2026 (ideas, themes and two closed rounds),
-imported into a fresh file; the snapshot is taken after the database-opening worker has finished, with the cursor's blink
-off, so nothing on screen depends on the clock. Regenerate after a deliberate change with
-``pytest tests/test_snapshots.py --snapshot-update`` and look at the report before committing.
+imported into a fresh file; the snapshot is taken after the database-opening worker has
+finished, with the cursor's blink off, so nothing on screen depends on the clock. Regenerate
+after a deliberate change with ``pytest tests/test_snapshots.py --snapshot-update`` and look
+at the report before committing.
 """
 
 from __future__ import annotations
