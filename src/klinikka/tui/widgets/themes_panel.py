@@ -1,0 +1,133 @@
+"""The Themes phase: the clinic's themes, and the line that creates one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input
+
+from klinikka.i18n import _
+from klinikka.tui.screens.dialogs import AskText, Confirm
+from klinikka.tui.text import user_text
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+Run = Callable[[Callable[[], object]], object | None]
+
+
+class ThemesPanel(Vertical):
+    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
+        super().__init__(id=id)
+        self.engine = engine
+        self.clinic_id = clinic_id
+        self.run = run
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row", id="theme-table")
+        yield Input(placeholder=_("A new theme's name — Enter creates"), id="new-theme")
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one("#theme-table", DataTable)
+
+    def selected(self) -> int | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def reload(self) -> None:
+        """The themes, in columns as wide as the terminal allows (a few rows: rebuilt whole)."""
+        from klinikka.services.themes import list_themes
+
+        table = self.table
+        found = list_themes(self.engine, self.clinic_id)
+        selected = self.selected()
+        # Each column has a cell of padding on both sides, and a scrollbar may take two.
+        room = max(40, (self.size.width or self.app.size.width) - 2 - 3 * 2 - 5)
+        name_width = max(20, min(60, room // 2))
+        table.clear(columns=True)
+        table.add_column(_("Theme"), width=name_width)
+        table.add_column(_("Ideas"), width=5)
+        table.add_column(_("Description"), width=room - name_width)
+        for theme in found:
+            table.add_row(
+                user_text(theme.name, limit=name_width),
+                str(theme.idea_count),
+                user_text(theme.description, limit=room - name_width),
+                key=str(theme.id),
+            )
+        if selected is not None and str(selected) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+
+    def move_cursor(self, step: int) -> None:
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def create(self, field: Input) -> None:
+        from klinikka.services.themes import create_theme
+
+        if field.value.strip() and self.run(
+            lambda: create_theme(self.engine, self.clinic_id, field.value)
+        ):
+            field.value = ""
+
+    def rename(self) -> None:
+        from klinikka.services.themes import update_theme
+
+        theme_id = self.selected()
+        if theme_id is None:
+            return
+
+        def save(name: str | None) -> None:
+            if name:
+                self.run(lambda: update_theme(self.engine, theme_id, name=name))
+
+        self.app.push_screen(AskText(_("New name of the theme:")), save)
+
+    def describe(self) -> None:
+        from klinikka.services.themes import list_themes, update_theme
+
+        theme_id = self.selected()
+        if theme_id is None:
+            return
+        current = next(t for t in list_themes(self.engine, self.clinic_id) if t.id == theme_id)
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.run(lambda: update_theme(self.engine, theme_id, description=text))
+
+        question = _("Description of the theme “{name}”:").format(name=current.name)
+        self.app.push_screen(AskText(question, current.description), save)
+
+    def reorder(self, step: int) -> None:
+        from klinikka.services.themes import list_themes, move_theme
+
+        theme_id = self.selected()
+        if theme_id is None:
+            return
+        order = [t.id for t in list_themes(self.engine, self.clinic_id)]
+        position = max(0, order.index(theme_id) + step)
+        if self.run(lambda: move_theme(self.engine, theme_id, position)):
+            self.table.move_cursor(row=self.table.get_row_index(str(theme_id)))
+
+    def delete(self) -> None:
+        from klinikka.services.themes import delete_theme
+
+        theme_id = self.selected()
+        if theme_id is None:
+            return
+
+        def delete(sure: bool | None) -> None:
+            if sure:
+                self.run(lambda: delete_theme(self.engine, theme_id))
+
+        self.app.push_screen(
+            Confirm(_("Delete the theme? Its ideas become unassigned (ctrl+z undoes).")), delete
+        )
