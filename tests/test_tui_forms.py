@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from klinikka.tui.screens.clinic_form import ClinicForm
 from klinikka.tui.screens.clinics import ClinicsScreen
 from klinikka.tui.screens.help import HelpScreen
 from klinikka.tui.screens.participants import ParticipantForm, ParticipantsScreen
+from tui_helpers import until
 
 HOSTILE = ["[/]", "[bold]x", "\x1b[31mpunainen\x1b[0m", "\x1b]52;c;aGVsbG8=\x07leike"]
 
@@ -36,15 +37,6 @@ def clinic_db(tmp_path: Path) -> tuple[Path, int]:
     )
     engine.dispose()
     return path, clinic.id
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], tries: int = 100) -> None:
-    """Let the app run until ``condition()`` holds (it is busy on a loaded machine)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
 
 
 async def on_top(pilot: Pilot[None], kind: type[Screen[Any]]) -> None:

@@ -6,12 +6,11 @@ The workspace's keys call the methods here; every change goes through the servic
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from klinikka.errors import KlinikkaError
@@ -22,19 +21,15 @@ from klinikka.text import strip_controls
 from klinikka.tui.screens.dialogs import AskText, Choose
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
+from klinikka.tui.widgets.panel import PhasePanel, Run
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-Run = Callable[..., object | None]
 
-
-class IdeasPanel(Vertical):
+class IdeasPanel(PhasePanel):
     def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(id=id)
-        self.engine = engine
-        self.clinic_id = clinic_id
-        self.run = run
+        super().__init__(engine, clinic_id, run, id=id)
         self.only_unassigned = False
         self.search = ""
 

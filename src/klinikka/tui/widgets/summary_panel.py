@@ -3,12 +3,11 @@ steps written beside it, and the export (ctrl+x)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Markdown, Static
 
 from klinikka.errors import KlinikkaError
@@ -16,6 +15,7 @@ from klinikka.exports.markdown import escape
 from klinikka.i18n import N_, _, current_language
 from klinikka.models import NoteKind, NoteView
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.panel import PhasePanel, Run
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -30,8 +30,6 @@ KIND_NAMES = {
 # widget); the export always has everything.
 PREVIEW_CHARACTERS = 30_000
 
-Run = Callable[[Callable[[], object]], object | None]
-
 
 def preview_text(markdown: str, limit: int = PREVIEW_CHARACTERS) -> str:
     """``markdown`` cut at a line before ``limit`` characters, saying so."""
@@ -42,7 +40,7 @@ def preview_text(markdown: str, limit: int = PREVIEW_CHARACTERS) -> str:
     return markdown[: cut if cut > 0 else limit] + f"\n\n*… {more}*\n"
 
 
-class SummaryPanel(Vertical):
+class SummaryPanel(PhasePanel):
     DEFAULT_CSS = """
     SummaryPanel #preview-scroll { width: 1fr; border-right: solid $primary-darken-2; }
     SummaryPanel #notes { width: 40%; }
@@ -51,10 +49,7 @@ class SummaryPanel(Vertical):
     """
 
     def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(id=id)
-        self.engine = engine
-        self.clinic_id = clinic_id
-        self.run = run
+        super().__init__(engine, clinic_id, run, id=id)
         self.kind = NoteKind.DECISION
         self.notes: list[NoteView] = []
 

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import DataTable, Input
 
 from klinikka.i18n import _
 from klinikka.tui.screens.dialogs import AskText, Confirm
 from klinikka.tui.text import user_text
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-Run = Callable[[Callable[[], object]], object | None]
+from klinikka.tui.widgets.panel import PhasePanel
 
 
-class ThemesPanel(Vertical):
-    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(id=id)
-        self.engine = engine
-        self.clinic_id = clinic_id
-        self.run = run
-
+class ThemesPanel(PhasePanel):
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", id="theme-table")
         yield Input(placeholder=_("A new theme's name — Enter creates"), id="new-theme")

@@ -6,12 +6,11 @@ goes through the services, and the panel then reads the round again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from klinikka.errors import BallotExistsError, KlinikkaError
@@ -19,6 +18,7 @@ from klinikka.exports.markdown import METHOD_NAMES
 from klinikka.i18n import N_, _
 from klinikka.models import BallotView, RoundStatus, RoundView, VotingMethod
 from klinikka.tui.text import plain, user_text
+from klinikka.tui.widgets.panel import PhasePanel, Run
 from klinikka.tui.widgets.results import result_bars
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ SYNTAX = {
     VotingMethod.POINTS: N_("Name: 1=50 2=30 — points for each theme"),
     VotingMethod.AGGREGATE: N_("Teams: 1=12 2=7 n=25 — counts from a poll (n = respondents)"),
 }
-
-Run = Callable[[Callable[[], object]], object | None]
 
 
 def limits_text(voting_round: RoundView) -> str:
@@ -67,7 +65,7 @@ def choices_text(ballot: BallotView, order: list[int]) -> str:
     return " ".join(f"{number.get(theme, '?')}={value}" for theme, value in ballot.values.items())
 
 
-class VotePanel(Vertical):
+class VotePanel(PhasePanel):
     DEFAULT_CSS = """
     VotePanel #round-head { text-style: bold; padding: 0 1; height: 1; }
     VotePanel #round-limits { color: $text-muted; padding: 0 1; height: 1; }
@@ -78,10 +76,7 @@ class VotePanel(Vertical):
     """
 
     def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(id=id)
-        self.engine = engine
-        self.clinic_id = clinic_id
-        self.run = run
+        super().__init__(engine, clinic_id, run, id=id)
         self.round_id: int | None = None  # the round shown (None: the latest)
         self.by_group = False
         self.round: RoundView | None = None

@@ -1,0 +1,27 @@
+"""What every phase's panel has: the clinic it shows and the workspace's way to run a change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.containers import Vertical
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# The workspace's ``_run``: a service call whose user error is shown, not raised; it returns
+# the call's result (True for None) or None after an error, and reads the phases again.
+Run = Callable[..., object | None]
+
+
+class PhasePanel(Vertical):
+    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
+        super().__init__(id=id)
+        self.engine = engine
+        self.clinic_id = clinic_id
+        self.run = run
+
+    def reload(self) -> None:
+        """Read this phase's part of the clinic again."""
+        raise NotImplementedError
