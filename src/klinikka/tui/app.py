@@ -108,14 +108,16 @@ class KlinikkaApp(App[None]):
             label = self.countdown.label
             message = _("Time is up: {item}").format(item=label) if label else _("Time is up.")
             self.notify(plain(message), severity="warning", markup=False, timeout=10)
-            for display in self.screen.query("TimerDisplay"):
-                display.flash()  # type: ignore[attr-defined]
+            for screen in self.screen_stack:  # a dialog may be on top of the countdown
+                for display in screen.query("TimerDisplay"):
+                    display.flash()  # type: ignore[attr-defined]
             self.show_timers()
 
     def show_timers(self) -> None:
         # By the widget's name: the timer's module is imported with the workspace, not here.
-        for display in self.screen.query("TimerDisplay"):
-            display.show_time()  # type: ignore[attr-defined]
+        for screen in self.screen_stack:
+            for display in screen.query("TimerDisplay"):
+                display.show_time()  # type: ignore[attr-defined]
 
     def action_timer(self) -> None:
         from klinikka.tui.widgets.timer import TimerDialog
@@ -184,6 +186,11 @@ class KlinikkaApp(App[None]):
             refresh = getattr(self.screen, "reload", None)
             if callable(refresh):
                 refresh()
+            # Screens underneath (a workspace under the present mode or a dialog) read the
+            # change when they are shown again.
+            for screen in self.screen_stack[:-1]:
+                if callable(getattr(screen, "reload", None)):
+                    screen.needs_reload = True  # type: ignore[attr-defined]
 
     def seen_own_change(self) -> None:
         """After our own commit: take note, so the poll does not reload for it."""

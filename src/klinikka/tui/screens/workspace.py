@@ -158,6 +158,12 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             if draft:
                 self.query_one(field_id, Input).value = draft
 
+    def on_screen_resume(self) -> None:
+        # Another klinikka changed the clinic while a dialog or the present mode was on top.
+        if getattr(self, "needs_reload", False):
+            self.needs_reload = False
+            self.reload()
+
     def typed_text(self) -> str:
         """What is typed and not yet saved, in any of the phases' lines."""
         return "".join(self.query_one(field_id, Input).value for field_id in PHASE_INPUTS.values())

@@ -48,7 +48,8 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
     for number, score in enumerate(scores, start=1):
         name = set_cell_size(user_text(score.name).plain, name_width)
         line = Text(f"{number:>2}  ")
-        line.append(name, style="bold" if score.theme_id in result.leaders else "")
+        leading = score.theme_id in result.leaders and not hidden  # hidden: no hint who leads
+        line.append(name, style="bold" if leading else "")
         if not hidden:
             figures = f" {score.score:>6}  {percent(score.share):>6}"
             room = max(4, width - fixed - name_width)

@@ -55,8 +55,11 @@ def limits_text(voting_round: RoundView) -> str:
     return ", ".join(parts)
 
 
-def choices_text(ballot: BallotView, order: list[int]) -> str:
-    """A ballot's choices as the ballot line writes them (theme numbers)."""
+def choices_text(ballot: BallotView, order: list[int], *, hidden: bool = False) -> str:
+    """A ballot's choices as the ballot line writes them (theme numbers); with the results
+    hidden, only that there is a ballot (the list would give the count away)."""
+    if hidden:
+        return "✓"
     number = {theme_id: n for n, theme_id in enumerate(order, start=1)}
     if ballot.ranking:
         return " ".join(str(number.get(theme, "?")) for theme in ballot.ranking)
@@ -83,6 +86,7 @@ class VotePanel(PhasePanel):
         self.result: RoundResult | None = None
         self._shown_ballots: list[int] = []
         self._round_ids: list[int] = []
+        self._ballots_hidden = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="round-head")
@@ -159,6 +163,8 @@ class VotePanel(PhasePanel):
         is_open = voting_round.status is RoundStatus.OPEN
         field.disabled = not is_open
         field.placeholder = _(SYNTAX[voting_round.method]) if is_open else ""
+        if is_open and self.display and not field.has_focus:
+            field.focus()  # an open round shown (browsed to, a runoff): ballots come next
 
     def _group_lines(self, result: RoundResult) -> list[Text]:
         lines = [Text(""), user_text(_("By stakeholder group"), style="bold")]
@@ -199,7 +205,12 @@ class VotePanel(PhasePanel):
         table = self.query_one("#ballots", DataTable)
         ballots = list_ballots(self.engine, self.round_id) if self.round_id else []
         ids = [b.id for b in ballots]
-        if ids[: len(self._shown_ballots)] == self._shown_ballots and self.round is not None:
+        hidden = self.result is not None and self.result.hidden
+        if (
+            ids[: len(self._shown_ballots)] == self._shown_ballots
+            and self.round is not None
+            and hidden == self._ballots_hidden
+        ):
             new = ballots[len(self._shown_ballots) :]  # the usual case: one more ballot
         else:
             table.clear()
@@ -207,8 +218,10 @@ class VotePanel(PhasePanel):
             new = ballots
         order = self.round.theme_ids if self.round else []
         for ballot in new:
-            table.add_row(user_text(ballot.voter, limit=30), user_text(choices_text(ballot, order)))
+            shown = choices_text(ballot, order, hidden=hidden)
+            table.add_row(user_text(ballot.voter, limit=30), user_text(shown))
         self._shown_ballots = ids
+        self._ballots_hidden = hidden
         if table.row_count:
             table.move_cursor(row=table.row_count - 1)
 
@@ -256,7 +269,8 @@ class VotePanel(PhasePanel):
         self._show(len(self._round_ids))
         table = self.query_one("#ballots", DataTable)
         table.add_row(
-            user_text(ballot.voter, limit=30), user_text(choices_text(ballot, self.round.theme_ids))
+            user_text(ballot.voter, limit=30),
+            user_text(choices_text(ballot, self.round.theme_ids, hidden=self.result.hidden)),
         )
         self._shown_ballots.append(ballot.id)
         table.move_cursor(row=table.row_count - 1)
