@@ -211,7 +211,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         self._reload_phase()
         labels = []
         for key, phase in zip(("F2", "F3", "F4", "F5"), PHASES, strict=True):
-            label = f"{key} {_(PHASE_NAMES[phase])}"
+            name = _(PHASE_NAMES[phase])
+            label = f"{key} {name}"
             labels.append(f"[{label}]" if phase == self.phase else f" {label} ")
         self.query_one("#phases", Static).update(user_text("  ".join(labels)))
         self.query_one(PHASE_INPUTS[self.phase], Input).focus()
