@@ -46,6 +46,8 @@ class RoundForm(ModalScreen[RoundView | None]):
     RoundForm Grid { grid-size: 2; grid-columns: 20 1fr; grid-gutter: 0 1; height: auto; }
     RoundForm Grid > Label { color: $text-muted; }
     RoundForm Input, RoundForm SelectCurrent { background: $boost; }
+    RoundForm Input:focus, RoundForm Select:focus > SelectCurrent { background: $primary 25%; }
+    RoundForm Checkbox, RoundForm SelectionList { border: none; padding: 0; margin-top: 1; }
     RoundForm SelectionList { height: auto; max-height: 8; background: $boost; }
     RoundForm #form-error { color: $error; height: auto; margin-top: 1; }
     RoundForm .hidden { display: none; }
@@ -79,9 +81,16 @@ class RoundForm(ModalScreen[RoundView | None]):
             yield Label(title, classes="title")
             with Grid():
                 yield Label(_("Method"))
-                yield Select(methods, value=method.value, allow_blank=False, id="method")
+                yield Select(
+                    methods, value=method.value, allow_blank=False, id="method", compact=True
+                )
                 yield Label(_("Title (optional)"))
-                yield Input(value=editing.title if editing else "", id="title", compact=True)
+                yield Input(
+                    value=editing.title if editing else "",
+                    placeholder=_("e.g. The theme of the next clinic"),
+                    id="title",
+                    compact=True,
+                )
                 yield Label(_("Dots per voter"), classes="dots")
                 yield Input(
                     value=str(editing.dots_per_voter or "") if editing else "",

@@ -40,7 +40,7 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
     scores = ballot_order(result, order)
     # Number, figures ("   17    32 %") and the winner's mark take this much; the name gets
     # what is left down to a bar of eight cells, at most 40 cells.
-    fixed = 4 + 1 + 16 + 3
+    fixed = 4 + 1 + 13 + 2
     longest = max((cell_len(s.name) for s in scores), default=10)
     name_width = max(8, min(40, longest, width - fixed - 8))
     top = max((s.score for s in scores), default=0)
@@ -51,13 +51,13 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
         leading = score.theme_id in result.leaders and not hidden  # hidden: no hint who leads
         line.append(name, style="bold" if leading else "")
         if not hidden:
-            figures = f" {score.score:>6}  {percent(score.share):>6}"
+            figures = f" {score.score:>5} {percent(score.share):>6}"
             room = max(4, width - fixed - name_width)
             line.append(" ")
             line.append(set_cell_size(bar(score.score / top if top else 0, room), room), "green")
             line.append(figures)
             if score.theme_id == result.winner:
-                line.append("  ◀", style="bold")
+                line.append(" ◀", style="bold")
         lines.append(line)
     if not lines:
         lines.append(Text(_("No themes on the ballot.")))

@@ -73,7 +73,7 @@ class VotePanel(PhasePanel):
     VotePanel #round-head { text-style: bold; padding: 0 1; height: 1; }
     VotePanel #round-limits { color: $text-muted; padding: 0 1; height: 1; }
     VotePanel #bars-scroll { width: 1fr; padding: 0 1; }
-    VotePanel #ballots { width: 30; border-left: solid $primary-darken-2; }
+    VotePanel #ballots { width: 27; border-left: solid $primary-darken-2; }
     VotePanel #round-note { padding: 0 1; height: auto; color: $text-warning; }
     VotePanel #ballot { dock: bottom; }
     """
@@ -100,8 +100,8 @@ class VotePanel(PhasePanel):
 
     def on_mount(self) -> None:
         table = self.query_one("#ballots", DataTable)
-        table.add_column(_("Voter"), width=14)
-        table.add_column(_("Choices"), width=10)
+        table.add_column(_("Voter"), width=13)
+        table.add_column(_("Choices"), width=8)
 
     # ------------------------------------------------------------------ reading
 
@@ -153,7 +153,7 @@ class VotePanel(PhasePanel):
         limits.update(user_text(limits_text(voting_round)))
         # The panel may not be laid out yet when it is first shown: the screen's width then.
         # (less the ballots list, the padding and a scrollbar)
-        width = max(30, (self.size.width or self.app.size.width) - 36)
+        width = max(30, (self.size.width or self.app.size.width) - 32)
         hidden = result.hidden
         shown = result_bars(result, voting_round.theme_ids, width, hidden=hidden)
         if self.by_group and not hidden:
