@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from klinikka.db import open_database
 from klinikka.services import clinics, ideas, themes
@@ -96,6 +96,11 @@ async def test_themes_are_created_and_ideas_moved_by_keyboard(clinic_db: tuple[P
         await pilot.pause()
         await pilot.press("down", "enter")
         await pilot.pause()
+        # The themes phase shows the selected theme's ideas under the table.
+        await pilot.press("f3")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#theme-ideas", Static).content)
+        assert "• Etävastaanotot iltaisin" in shown
     engine = open_database(path)
     [theme] = themes.list_themes(engine, clinic_id)
     [idea] = ideas.search_ideas(engine, clinic_id)

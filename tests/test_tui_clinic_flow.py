@@ -111,7 +111,7 @@ async def a_whole_clinic(app: KlinikkaApp, pilot, tmp_path: Path) -> Path:  # ty
     return target
 
 
-@pytest.mark.parametrize("language", ["fi", "en"])
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
 async def test_a_whole_clinic_from_the_keyboard(tmp_path: Path, language: str) -> None:
     path = tmp_path / "klinikka.db"
     app = make_app(Settings(database=str(path), language=language))
@@ -150,5 +150,5 @@ async def test_a_whole_clinic_from_the_keyboard(tmp_path: Path, language: str) -
     for name in THEMES:
         assert f"## {name}" in summary or f"### {name}" in summary
     assert all(text in summary for text in written)
-    winner = {"fi": "Voittaja", "en": "Winner"}[language]
+    winner = {"fi": "Voittaja", "sv": "Vinnare", "en": "Winner"}[language]
     assert f"{winner}" in summary and THEMES[0] in summary

@@ -2,19 +2,58 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
-from klinikka.i18n import _
+from klinikka.i18n import _, ngettext
 from klinikka.tui.screens.dialogs import AskText, Confirm
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.panel import PhasePanel
 
 
 class ThemesPanel(PhasePanel):
+    DEFAULT_CSS = """
+    ThemesPanel #theme-table { height: 1fr; }
+    ThemesPanel #theme-ideas { height: auto; max-height: 8; padding: 0 1; background: $boost; }
+    """
+    # The selected theme's ideas shown under the table, at most this many.
+    SHOWN_IDEAS = 6
+
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", id="theme-table")
+        yield Static(id="theme-ideas")
         yield Input(placeholder=_("A new theme's name — Enter creates"), id="new-theme")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_ideas()
+
+    def show_ideas(self) -> None:
+        """The selected theme's description whole and its first ideas (F2 and #name shows
+        them all)."""
+        from klinikka.services.ideas import list_idea_rows
+        from klinikka.services.themes import list_themes
+
+        shown = self.query_one("#theme-ideas", Static)
+        theme_id = self.selected()
+        theme = next(
+            (t for t in list_themes(self.engine, self.clinic_id) if t.id == theme_id), None
+        )
+        if theme is None:
+            shown.update("")
+            return
+        rows = list_idea_rows(self.engine, self.clinic_id, theme_id=theme.id)
+        lines = [user_text(theme.description, style="italic")] if theme.description else []
+        lines += [user_text(f"• {row.text}") for row in rows[: self.SHOWN_IDEAS]]
+        if len(rows) > self.SHOWN_IDEAS:
+            more = len(rows) - self.SHOWN_IDEAS
+            lines.append(
+                user_text(ngettext("… and {n} more", "… and {n} more", more).format(n=more))
+            )
+        if not rows:
+            lines.append(user_text(_("No ideas in this theme yet (ctrl+t in Ideas moves them).")))
+        shown.update(Text("\n").join(lines))
 
     @property
     def table(self) -> DataTable[object]:
@@ -50,6 +89,7 @@ class ThemesPanel(PhasePanel):
             )
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
+        self.show_ideas()
 
     def move_cursor(self, step: int) -> None:
         table = self.table
