@@ -296,3 +296,4 @@ async def test_the_command_palette_speaks_the_users_language(tmp_path: Path) -> 
         assert not any("Tähti" in shown for shown in await found("tähti"))
         assert any("Ei osumia" in shown for shown in await found("xyzzy"))
         assert any("Ohje" in shown for shown in await found("ohje"))
+        assert any("Ajastin" in shown for shown in await found("ajastin"))

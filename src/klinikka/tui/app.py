@@ -224,6 +224,9 @@ class KlinikkaApp(App[None]):
         # others' keys).
         yield SystemCommand(_("Help"), _("Every key and the syntax of ideas"), self.action_help)
         yield SystemCommand(_("Quit"), _("Close klinikka; everything is saved"), self.exit)
+        yield SystemCommand(
+            _("Timer"), _("A countdown for the current agenda item"), self.action_timer
+        )
         for active in screen.active_bindings.values():
             binding = active.binding
             if active.node is screen and binding.id and binding.description and active.enabled:
