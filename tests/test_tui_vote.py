@@ -514,3 +514,23 @@ async def test_the_workspace_shows_a_ballot_that_came_in_while_presenting(path: 
         await pilot.pause(1.2)
         assert "ballots: 2" in shown(screen, "#round-head")
         assert listed(screen) == ["Maija", "Ville"]
+
+
+async def test_the_ballot_keeps_the_themes_order_however_they_are_ticked(path: Path) -> None:
+    from textual.widgets import SelectionList
+
+    clinic_id, theme_ids, _ = seed(path)
+    async with vote_phase(path) as (pilot, screen):
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(screen.app.screen, RoundForm))
+        form = screen.app.screen
+        ballot: SelectionList[int] = form.query_one("#themes", SelectionList)
+        ballot.deselect(theme_ids[0])
+        ballot.deselect(theme_ids[1])
+        ballot.select(theme_ids[1])  # ticked again, last
+        ballot.select(theme_ids[0])
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.app.screen is screen)
+    with database(path) as engine:
+        [made] = voting.list_rounds(engine, clinic_id)
+    assert made.theme_ids == theme_ids

@@ -158,8 +158,16 @@ class RoundForm(ModalScreen[RoundView | None]):
             "points_budget": limit("budget", _("Points per voter")),
             "cap_per_theme": limit("cap", _("At most on one theme")),
             "hide_results": self.query_one("#hide", Checkbox).value,
-            "theme_ids": list(self.query_one("#themes", SelectionList).selected),
+            # In the themes' own order, whatever order they were ticked in.
+            "theme_ids": self._ballot(),
         }
+
+    def _ballot(self) -> list[int]:
+        """The ticked themes in the themes' own order, whatever order they were ticked in."""
+        themes: SelectionList[int] = self.query_one("#themes", SelectionList)
+        ticked = set(themes.selected)
+        order = [themes.get_option_at_index(n).value for n in range(themes.option_count)]
+        return [theme_id for theme_id in order if theme_id in ticked]
 
     def action_save(self) -> None:
         from klinikka.services.voting import create_round, update_round
