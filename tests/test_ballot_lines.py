@@ -23,7 +23,7 @@ from klinikka.services.ballot_lines import cast_ballot_line, parse_ballot_line
         ("Anna: 1=50 2=30 3=20", VotingMethod.POINTS, "Anna", "", [], {1: 50, 2: 30, 3: 20}, None),
         ("Teams: 1=12 2=7 n=25", VotingMethod.AGGREGATE, "Teams", "", [], {1: 12, 2: 7}, 25),
         ("/ yritys: 1=5 2=3", VotingMethod.AGGREGATE, "yritys", "yritys", [], {1: 5, 2: 3}, None),
-        ("1=4 2=1", VotingMethod.AGGREGATE, "", "", [], {1: 4, 2: 1}, None),
+        ("1=4 2=1", VotingMethod.AGGREGATE, "poll", "", [], {1: 4, 2: 1}, None),
     ],
 )
 def test_a_typed_ballot_is_read_as_the_syntax_says(

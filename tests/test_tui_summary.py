@@ -6,14 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, Markdown, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from klinikka.db import open_database
 from klinikka.models import NoteKind
 from klinikka.services import clinics, ideas, notes, participants
 from klinikka.tui.app import KlinikkaApp, Settings, make_app
+from klinikka.tui.screens.dialogs import Confirm
 from klinikka.tui.screens.export_dialog import ExportDialog
 from klinikka.tui.screens.workspace import WorkspaceScreen
+from klinikka.tui.widgets.summary_panel import SummaryPanel
 from tui_helpers import open_workspace, until
 
 
@@ -80,7 +82,7 @@ async def test_notes_of_each_kind_are_written_edited_deleted_and_undone(tmp_path
         # The preview is the exported Markdown: the notes are in it, the title as text.
         await app.workers.wait_for_complete()
         await pilot.pause()
-        preview = screen.query_one("#preview", Markdown).source
+        preview = screen.query_one(SummaryPanel).preview_source
         assert "Kutsutaan neuvolat ja koulut." in preview
         assert "\\[b\\]3.11.\\[/b\\]" in preview
 
@@ -114,10 +116,21 @@ async def test_the_export_dialog_reports_a_missing_folder_then_writes(tmp_path: 
         # JSON, anonymised, into a folder that exists.
         dialog.query_one("#format", Select).value = "json"
         await pilot.pause()
-        target = tmp_path / "yhteenveto.json"
-        dialog.query_one("#path", Input).value = str(target)
+        dialog.query_one("#path", Input).value = str(tmp_path / "yhteenveto.json")
         dialog.query_one("#anonymize", Checkbox).value = True
+        await pilot.pause()
+        # An anonymised summary is named so: it replaces neither the full one nor the reverse.
+        target = tmp_path / "yhteenveto-anonymised.json"
+        assert dialog.query_one("#path", Input).value == str(target)
+        target.write_text("vanha", encoding="utf-8")
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))  # it exists: asked first
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen is dialog)
+        assert target.read_text(encoding="utf-8") == "vanha"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
         await until(pilot, lambda: app.screen is screen)
         assert any(str(target) in str(n.message) for n in app._notifications)
     written = target.read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from klinikka.errors import ValidationError
-from klinikka.i18n import N_
+from klinikka.i18n import N_, _
 from klinikka.models import BallotView, RoundView, VotingMethod
 from klinikka.services.voting import cast_ballot, get_round
 
@@ -52,7 +52,8 @@ def parse_ballot_line(line: str, method: VotingMethod, themes_on_ballot: int) ->
             N_("Write the voter’s name first, then a colon and the choices: “Maija: 2”.")
         )
     if method is VotingMethod.AGGREGATE and not voter:
-        voter = group  # one block of counts a group; a poll without either is "poll"
+        # One block of counts a group; a poll named neither is "poll" in the user's language.
+        voter = group or _("poll")
     order: list[int] = []
     values: dict[int, int] = {}
     respondents: int | None = None

@@ -43,22 +43,40 @@ class DataChanged:
     """Tells whether the database changed since the last look (another process committed).
 
     SQLite's ``PRAGMA data_version`` changes on a connection when any other connection
-    commits; a connection of its own, kept open, is the cheapest way to notice.
+    commits; a connection of its own, kept open, is the cheapest way to notice. Our own
+    commits change it too: ``seen_own`` takes note of one of them, unless the activity log
+    shows that another klinikka wrote in the same moment (then the next look reports it).
     """
 
     def __init__(self, path: str | None) -> None:
         self._connection = sqlite3.connect(path, check_same_thread=False) if path else None
         self._seen = self._version()
+        self._activity = self._newest_activity()
 
     def _version(self) -> int:
         if self._connection is None:
             return 0
         return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
 
+    def _newest_activity(self) -> int:
+        if self._connection is None:
+            return 0
+        row = self._connection.execute("SELECT MAX(id) FROM activity").fetchone()
+        return int(row[0] or 0)
+
     def __call__(self) -> bool:
         version = self._version()
         changed, self._seen = version != self._seen, version
+        if changed:
+            self._activity = self._newest_activity()
         return changed
+
+    def seen_own(self) -> None:
+        """After our own action: no reload for it, unless something else came in with it."""
+        newest = self._newest_activity()
+        if newest - self._activity <= 1:
+            self._seen = self._version()
+        self._activity = newest
 
     def close(self) -> None:
         if self._connection is not None:
@@ -182,27 +200,47 @@ class KlinikkaApp(App[None]):
         self.set_interval(POLL_SECONDS, self._poll)
 
     def _poll(self) -> None:
+        from klinikka.errors import NotFoundError
+
         if self.data_changed is not None and self.data_changed():
             refresh = getattr(self.screen, "reload", None)
             if callable(refresh):
-                refresh()
+                try:
+                    refresh()
+                except NotFoundError:
+                    self._clinic_gone()
+                    return
             # Screens underneath (a workspace under the present mode or a dialog) read the
             # change when they are shown again.
             for screen in self.screen_stack[:-1]:
                 if callable(getattr(screen, "reload", None)):
                     screen.needs_reload = True  # type: ignore[attr-defined]
 
+    def _clinic_gone(self) -> None:
+        """Another klinikka deleted the clinic shown: back to the list, saying why."""
+        from klinikka.tui.screens.clinics import ClinicsScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ClinicsScreen):
+            self.pop_screen()
+        if isinstance(self.screen, ClinicsScreen):
+            self.screen.reload()
+        message = _("The clinic was deleted in another klinikka.")
+        self.notify(plain(message), severity="warning", markup=False)
+
     def seen_own_change(self) -> None:
         """After our own commit: take note, so the poll does not reload for it."""
         if self.data_changed is not None:
-            self.data_changed()
+            self.data_changed.seen_own()
 
     async def action_quit(self) -> None:
         """Quit; a line typed and not saved is not thrown away without asking."""
         from klinikka.tui.screens.dialogs import Confirm
 
-        typed = getattr(self.screen, "typed_text", None)
-        if not callable(typed) or not typed():
+        typed = any(self.drafts.values()) or any(
+            callable(getattr(screen, "typed_text", None)) and screen.typed_text()  # type: ignore[attr-defined]
+            for screen in self.screen_stack
+        )
+        if not typed:
             self.exit()
             return
 
@@ -223,7 +261,7 @@ class KlinikkaApp(App[None]):
         # offers help, quitting and every key the screen offers now (a phase hides the
         # others' keys).
         yield SystemCommand(_("Help"), _("Every key and the syntax of ideas"), self.action_help)
-        yield SystemCommand(_("Quit"), _("Close klinikka; everything is saved"), self.exit)
+        yield SystemCommand(_("Quit"), _("Close klinikka; everything is saved"), self.action_quit)
         yield SystemCommand(
             _("Timer"), _("A countdown for the current agenda item"), self.action_timer
         )

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from klinikka.errors import ValidationError
 from klinikka.i18n import N_
+from klinikka.text import strip_controls
 
 PRESET_MINUTES = (2, 5, 10, 15, 20)
-_DURATION = re.compile(r"^\s*(\d{1,3})(?:[:.](\d{1,2}))?\s*(.*)$")
+# Minutes, or minutes:seconds, then (after a space) the agenda item's name.
+_DURATION = re.compile(r"^\s*(\d{1,3})(?::(\d{2}))?(?:\s+(.*))?$", re.DOTALL)
 MAX_SECONDS = 24 * 60 * 60
 
 
@@ -31,7 +33,7 @@ def parse_duration(text: str) -> tuple[int, str]:
         raise ValidationError(
             N_("Write the time as minutes or minutes:seconds, e.g. 7 or 7:30, then a name.")
         )
-    return seconds, " ".join(match.group(3).split())
+    return seconds, " ".join(strip_controls(match.group(3) or "").split())
 
 
 def clock(seconds: float) -> str:

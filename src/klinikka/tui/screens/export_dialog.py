@@ -20,6 +20,8 @@ from klinikka.tui.screens.clinic_form import shown_message
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+# Added to the suggested name of an anonymised summary (a file name: not translated).
+ANONYMISED = "anonymised"
 FORMAT_NAMES = {"md": N_("Markdown (e-mail, wiki)"), "json": N_("JSON (complete, re-importable)")}
 
 
@@ -76,8 +78,41 @@ class ExportDialog(ModalScreen[Path | None]):
         if path.suffix.lstrip(".") in FORMATS:
             field.value = str(path.with_suffix(f".{event.value}"))
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        # An anonymised summary is named so: it must not replace the full one, nor the reverse.
+        field = self.query_one("#path", Input)
+        path = Path(field.value)
+        suffix = "-" + ANONYMISED
+        if event.value and not path.stem.endswith(suffix):
+            field.value = str(path.with_name(path.stem + suffix + path.suffix))
+        elif not event.value and path.stem.endswith(suffix):
+            field.value = str(path.with_name(path.stem.removesuffix(suffix) + path.suffix))
+
+    def _error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(shown_message(message))
+
     def action_save(self) -> None:
-        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        from klinikka.tui.screens.dialogs import Confirm
+
+        typed = self.query_one("#path", Input).value.strip()
+        try:
+            path = Path(typed).expanduser()
+            exists = path.is_file()
+        except (RuntimeError, ValueError, OSError):  # "~nobody/x", a NUL, a name too long
+            self._error(_("“{path}” is not a path that can be written.").format(path=typed))
+            return
+        if not exists:
+            self._write(path)
+            return
+
+        def answer(sure: bool | None) -> None:
+            if sure:
+                self._write(path)
+
+        question = _("{path} exists. Replace it?").format(path=path)
+        self.app.push_screen(Confirm(question), answer)
+
+    def _write(self, path: Path) -> None:
         try:
             written = write_export(
                 self.engine,
@@ -88,7 +123,10 @@ class ExportDialog(ModalScreen[Path | None]):
                 anonymize=self.query_one("#anonymize", Checkbox).value,
             )
         except KlinikkaError as error:
-            self.query_one("#form-error", Static).update(shown_message(str(error)))
+            self._error(str(error))
+            return
+        except (ValueError, OSError):  # a path the system refuses in its own way
+            self._error(_("“{path}” is not a path that can be written.").format(path=path))
             return
         self.dismiss(written)
 

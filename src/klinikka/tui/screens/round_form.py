@@ -16,7 +16,7 @@ from klinikka.i18n import N_, _
 from klinikka.models import RoundView, VotingMethod
 from klinikka.tally import DEFAULT_DOTS, DEFAULT_POINTS
 from klinikka.tui.bindings import translate_bindings
-from klinikka.tui.screens.clinic_form import seen_own_change, shown_message
+from klinikka.tui.screens.clinic_form import line, seen_own_change, shown_message
 from klinikka.tui.text import user_text
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def whole_number(value: str, field: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise ValidationError(N_("{field} must be a whole number."), field=field)
     return int(value)
 
@@ -86,7 +86,7 @@ class RoundForm(ModalScreen[RoundView | None]):
                 )
                 yield Label(_("Title (optional)"))
                 yield Input(
-                    value=editing.title if editing else "",
+                    value=line(editing.title) if editing else "",
                     placeholder=_("e.g. The theme of the next clinic"),
                     id="title",
                     compact=True,

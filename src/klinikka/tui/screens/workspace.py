@@ -25,6 +25,7 @@ from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
 from klinikka.tui.widgets.ideas_panel import IdeasPanel
+from klinikka.tui.widgets.panel import PhasePanel
 from klinikka.tui.widgets.summary_panel import SummaryPanel
 from klinikka.tui.widgets.themes_panel import ThemesPanel
 from klinikka.tui.widgets.timer import TimerDisplay
@@ -223,6 +224,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unassigned":  # while grouping; elsewhere ctrl+u is the line's own
+            return self.phase in {"ideas", "themes"}
         for phase, actions in self.PHASE_ACTIONS.items():
             if action in actions:
                 return self.phase == phase
@@ -234,6 +237,10 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             if value:
                 self.klinikka.drafts[(self.clinic_id, field_id)] = value
         self.app.pop_screen()
+
+    def on_phase_panel_changed(self, event: PhasePanel.Changed) -> None:
+        event.stop()
+        self._stale |= {"themes", "vote", "summary"} - {self.phase}
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -253,6 +260,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             self.idea_list.move_cursor(step)
         elif self.phase == "themes":
             self.query_one(ThemesPanel).move_cursor(step)
+        elif self.phase == "vote":
+            self.query_one(VotePanel).move_cursor(step)
         elif self.phase == "summary":
             self.query_one(SummaryPanel).move_cursor(step)
 
@@ -277,7 +286,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         {
             "ideas": self.ideas.delete,
             "themes": self.query_one(ThemesPanel).delete,
-            "vote": self.query_one(VotePanel).delete_round,
+            "vote": self.query_one(VotePanel).delete,
             "summary": self.query_one(SummaryPanel).delete,
         }[self.phase]()
 

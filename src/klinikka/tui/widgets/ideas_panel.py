@@ -194,6 +194,7 @@ class IdeasPanel(PhasePanel):
             row = IdeaRow(idea.id, idea.text, idea.author, idea.group_name, None, False, ())
             self.idea_list.append(row)
         self.show_counts()
+        self.changed()
 
     def star(self) -> None:
         from klinikka.services.ideas import star_idea
@@ -208,7 +209,7 @@ class IdeasPanel(PhasePanel):
         idea_id = self.idea_list.selected_id
         if idea_id is None:
             return
-        current = get_idea(self.engine, idea_id).text
+        current = " ".join(strip_controls(get_idea(self.engine, idea_id).text).split())
 
         def save(text: str | None) -> None:
             if text:

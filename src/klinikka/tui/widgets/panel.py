@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.containers import Vertical
+from textual.message import Message
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -16,11 +17,18 @@ Run = Callable[..., object | None]
 
 
 class PhasePanel(Vertical):
+    class Changed(Message):
+        """The panel changed the clinic without the workspace reading it again (a typed idea
+        or ballot): the other phases are read again when next shown."""
+
     def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
         super().__init__(id=id)
         self.engine = engine
         self.clinic_id = clinic_id
         self.run = run
+
+    def changed(self) -> None:
+        self.post_message(self.Changed())
 
     def reload(self) -> None:
         """Read this phase's part of the clinic again."""

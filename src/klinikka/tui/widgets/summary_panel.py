@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markdown import Markdown as RichMarkdown
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Markdown, Static
+from textual.widgets import DataTable, Input, Static
 
 from klinikka.errors import KlinikkaError
 from klinikka.exports.markdown import escape
 from klinikka.i18n import N_, _, current_language
 from klinikka.models import NoteKind, NoteView
+from klinikka.text import strip_controls
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.panel import PhasePanel, Run
 
@@ -28,7 +30,7 @@ KIND_NAMES = {
 }
 # The preview shows this much of a long summary (ten thousand ideas make a slow Markdown
 # widget); the export always has everything.
-PREVIEW_CHARACTERS = 30_000
+PREVIEW_CHARACTERS = 20_000
 
 
 def preview_text(markdown: str, limit: int = PREVIEW_CHARACTERS) -> str:
@@ -52,11 +54,12 @@ class SummaryPanel(PhasePanel):
         super().__init__(engine, clinic_id, run, id=id)
         self.kind = NoteKind.DECISION
         self.notes: list[NoteView] = []
+        self.preview_source = ""  # the Markdown the preview shows
 
     def compose(self) -> ComposeResult:
         with Horizontal():
             with VerticalScroll(id="preview-scroll"):
-                yield Markdown(id="preview")
+                yield Static(id="preview")
             yield DataTable(cursor_type="row", id="notes")
         yield Static(id="note-kind")
         yield Input(id="note")
@@ -89,11 +92,16 @@ class SummaryPanel(PhasePanel):
             text = render_export(self.engine, self.clinic_id, "md", language=current_language())
         except KlinikkaError as error:
             text = escape(str(error))  # shown in the preview's place; the app goes on
-        self.app.call_from_thread(self._show_preview, preview_text(text))
+        text = preview_text(text)
+        if text != self.preview_source:  # parsed here, off the event loop
+            self.app.call_from_thread(self._show_preview, text, RichMarkdown(text))
 
-    async def _show_preview(self, text: str) -> None:
-        # Markdown from the exporter: user text in it is escaped, so it renders as text.
-        await self.query_one("#preview", Markdown).update(text)
+    def _show_preview(self, text: str, rendered: RichMarkdown) -> None:
+        # Markdown from the exporter: user text in it is escaped, so it renders as text. Rich
+        # renders it in one widget; Textual's Markdown widget made one a block and froze the
+        # app for seconds on a long summary.
+        self.preview_source = text
+        self.query_one("#preview", Static).update(rendered)
 
     def _show_kind(self) -> None:
         name = _(KIND_NAMES[self.kind])
@@ -123,8 +131,7 @@ class SummaryPanel(PhasePanel):
         if field.value.strip() and self.run(
             lambda: add_note(self.engine, self.clinic_id, self.kind, field.value)
         ):
-            field.value = ""
-            self.reload()
+            field.value = ""  # the workspace has read this phase again
             self.move_cursor(len(self.notes))
 
     def edit(self) -> None:
@@ -136,14 +143,15 @@ class SummaryPanel(PhasePanel):
             return
 
         def save(text: str | None) -> None:
-            if text and self.run(lambda: edit_note(self.engine, note.id, text)):
-                self.reload()
+            if text:
+                self.run(lambda: edit_note(self.engine, note.id, text))
 
-        self.app.push_screen(AskText(_(KIND_NAMES[note.kind]) + ":", note.text), save)
+        shown = " ".join(strip_controls(note.text).split())
+        self.app.push_screen(AskText(_(KIND_NAMES[note.kind]) + ":", shown), save)
 
     def delete(self) -> None:
         from klinikka.services.notes import delete_note
 
         note = self.selected()
-        if note is not None and self.run(lambda: delete_note(self.engine, note.id)):
-            self.reload()
+        if note is not None:
+            self.run(lambda: delete_note(self.engine, note.id))

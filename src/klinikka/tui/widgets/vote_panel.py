@@ -274,6 +274,7 @@ class VotePanel(PhasePanel):
         )
         self._shown_ballots.append(ballot.id)
         table.move_cursor(row=table.row_count - 1)
+        self.changed()
 
     def _seen(self) -> None:
         seen = getattr(self.app, "seen_own_change", None)
@@ -369,6 +370,23 @@ class VotePanel(PhasePanel):
 
         question = _("Which of the tied themes did the facilitator choose?")
         self.app.push_screen(Choose(question, options), chosen)
+
+    def move_cursor(self, step: int) -> None:
+        table = self.query_one("#ballots", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def delete(self) -> None:
+        """The selected ballot (a mistyped voter), undoable; a round without ballots, asked."""
+        from klinikka.services.voting import delete_ballot
+
+        table = self.query_one("#ballots", DataTable)
+        if not self._shown_ballots:
+            self.delete_round()
+            return
+        ballot_id = self._shown_ballots[min(table.cursor_row, len(self._shown_ballots) - 1)]
+        if self.run(lambda: delete_ballot(self.engine, ballot_id)):
+            self.notify(plain(_("Deleted the ballot (ctrl+z brings it back).")), markup=False)
 
     def delete_round(self) -> None:
         from klinikka.services.voting import delete_round
