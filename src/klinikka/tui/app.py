@@ -208,7 +208,7 @@ class KlinikkaApp(App[None]):
                 try:
                     refresh()
                 except NotFoundError:
-                    self._clinic_gone()
+                    self.clinic_gone()
                     return
             # Screens underneath (a workspace under the present mode or a dialog) read the
             # change when they are shown again.
@@ -216,7 +216,7 @@ class KlinikkaApp(App[None]):
                 if callable(getattr(screen, "reload", None)):
                     screen.needs_reload = True  # type: ignore[attr-defined]
 
-    def _clinic_gone(self) -> None:
+    def clinic_gone(self) -> None:
         """Another klinikka deleted the clinic shown: back to the list, saying why."""
         from klinikka.tui.screens.clinics import ClinicsScreen
 

@@ -161,9 +161,14 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Another klinikka changed the clinic while a dialog or the present mode was on top.
+        from klinikka.errors import NotFoundError
+
         if getattr(self, "needs_reload", False):
             self.needs_reload = False
-            self.reload()
+            try:
+                self.reload()
+            except NotFoundError:
+                self.klinikka.clinic_gone()
 
     def typed_text(self) -> str:
         """What is typed and not yet saved, in any of the phases' lines."""

@@ -1,0 +1,150 @@
+"""What a review of the Vote and Summary work found, each now refused or handled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from klinikka.db import open_database
+from klinikka.errors import ValidationError
+from klinikka.models import VotingMethod
+from klinikka.services import clinics, ideas, themes, voting
+from klinikka.tui.app import Settings, make_app
+from klinikka.tui.countdown import parse_duration
+from klinikka.tui.screens.clinics import ClinicsScreen
+from klinikka.tui.screens.export_dialog import ExportDialog
+from klinikka.tui.screens.round_form import RoundForm
+from klinikka.tui.widgets.summary_panel import SummaryPanel
+from tui_helpers import open_workspace, until
+
+
+def a_clinic(path: Path, *, open_round: bool = False) -> int:
+    engine = open_database(path)
+    clinic = clinics.create_clinic(engine, "Klinikka", language="en")
+    for name in ("Ennaltaehkäisy", "Digipalvelut"):
+        themes.create_theme(engine, clinic.id, name)
+    if open_round:
+        made = voting.create_round(engine, clinic.id, VotingMethod.SINGLE)
+        voting.open_round(engine, made.id)
+    engine.dispose()
+    return clinic.id
+
+
+@pytest.mark.parametrize(
+    ("typed", "seconds", "label"),
+    [("7", 420, ""), ("7:30 Ryhmätyö", 450, "Ryhmätyö"), ("2 \x1b]52;c;SGk=\x07x", 120, "x")],
+)
+def test_a_timer_is_read_as_typed_and_its_label_is_text(
+    typed: str, seconds: int, label: str
+) -> None:
+    assert parse_duration(typed) == (seconds, label)
+
+
+@pytest.mark.parametrize("typed", ["45sek", "90s", "2h", "7,5", "7.5", "1000", "1:30:00", "0", ""])
+def test_a_time_that_could_be_misread_is_refused(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_duration(typed)
+
+
+async def test_odd_digits_in_a_round_limit_are_refused_not_crashed_on(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("f4", "ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, RoundForm))
+        form = app.screen
+        form.query_one("#method", Select).value = "dots"
+        await pilot.pause()
+        form.query_one("#dots", Input).value = "²"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "whole number" in str(form.query_one("#form-error", Static).content)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    engine = open_database(path)
+    assert voting.list_rounds(engine, clinic_id) == []
+    engine.dispose()
+
+
+async def test_an_export_path_the_system_refuses_is_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("f5", "ctrl+x")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        dialog = app.screen
+        for typed in ("~nosuchuser-klinikka/x.md", "bad\x00name.md"):
+            dialog.query_one("#path", Input).value = typed
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is dialog
+            assert "not a path" in str(dialog.query_one("#form-error", Static).content)
+
+
+async def test_a_clinic_deleted_elsewhere_returns_to_the_list(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("f9")  # present mode on top of the workspace
+        other = open_database(path)
+        clinics.delete_clinic(other, clinic_id)
+        other.dispose()
+        await until(pilot, lambda: isinstance(app.screen, ClinicsScreen))
+        await until(
+            pilot, lambda: any("deleted in another" in str(n.message) for n in app._notifications)
+        )
+        assert len(app.screen_stack) == 2  # the list, on the app's default screen
+
+
+async def test_the_line_keeps_ctrl_u_in_the_vote_phase(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    a_clinic(path, open_round=True)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("f4")
+        ballot = screen.query_one("#ballot", Input)
+        await until(pilot, lambda: ballot.has_focus)
+        await pilot.press(*"Maija: 2", "ctrl+u")
+        await pilot.pause()
+        assert screen.phase == "vote"
+        assert ballot.value == ""  # Input's own ctrl+u: delete to the start
+
+
+async def test_a_mistyped_ballot_is_deleted_and_the_summary_follows(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path, open_round=True)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.press("f2", *"Uusi idea yhteenvetoon", "enter")
+        await pilot.press("f4")
+        ballot = screen.query_one("#ballot", Input)
+        await until(pilot, lambda: ballot.has_focus)
+        for line in ("Maija: 1", "Maija V: 1", "Pekka: 2"):
+            ballot.value = line
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press("up", "ctrl+d")  # "Maija V" was Maija again
+        await pilot.pause()
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        preview = screen.query_one(SummaryPanel).preview_source
+        assert "Uusi idea yhteenvetoon" in preview
+    engine = open_database(path)
+    [made] = voting.list_rounds(engine, clinic_id)
+    assert [b.voter for b in voting.list_ballots(engine, made.id)] == ["Maija", "Pekka"]
+    assert len(ideas.search_ideas(engine, clinic_id)) == 1
+    engine.dispose()
