@@ -148,3 +148,24 @@ async def test_a_mistyped_ballot_is_deleted_and_the_summary_follows(tmp_path: Pa
     assert [b.voter for b in voting.list_ballots(engine, made.id)] == ["Maija", "Pekka"]
     assert len(ideas.search_ideas(engine, clinic_id)) == 1
     engine.dispose()
+
+
+def test_our_own_commit_does_not_hide_anothers_made_in_the_same_moment(tmp_path: Path) -> None:
+    from klinikka.tui.app import DataChanged
+
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path)
+    watch = DataChanged(str(path))
+    ours, theirs = open_database(path), open_database(path)
+    try:
+        ideas.capture_idea(ours, clinic_id, "Oma idea")
+        watch.seen_own()
+        assert watch() is False  # our own commit alone: nothing to read again
+        ideas.capture_idea(theirs, clinic_id, "Toisen koneen idea")
+        ideas.capture_idea(ours, clinic_id, "Toinen oma idea")
+        watch.seen_own()
+        assert watch() is True  # the other one's idea must still be read
+    finally:
+        ours.dispose()
+        theirs.dispose()
+        watch.close()

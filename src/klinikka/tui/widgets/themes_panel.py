@@ -123,7 +123,11 @@ class ThemesPanel(PhasePanel):
         theme_id = self.selected()
         if theme_id is None:
             return
-        current = next(t for t in list_themes(self.engine, self.clinic_id) if t.id == theme_id)
+        current = next(
+            (t for t in list_themes(self.engine, self.clinic_id) if t.id == theme_id), None
+        )
+        if current is None:  # deleted by another klinikka a moment ago
+            return
 
         def save(text: str | None) -> None:
             if text is not None:
@@ -139,6 +143,8 @@ class ThemesPanel(PhasePanel):
         if theme_id is None:
             return
         order = [t.id for t in list_themes(self.engine, self.clinic_id)]
+        if theme_id not in order:  # deleted by another klinikka a moment ago
+            return
         position = max(0, order.index(theme_id) + step)
         if self.run(lambda: move_theme(self.engine, theme_id, position)):
             self.table.move_cursor(row=self.table.get_row_index(str(theme_id)))
