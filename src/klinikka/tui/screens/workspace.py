@@ -117,7 +117,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         self.phase = "ideas"
         # Phases whose contents are read again when next shown (only the shown one is read
         # at each change: the themes table, the tally and the preview each cost a query).
-        self._stale = {"themes", "vote", "summary"}
+        self._stale = set(PHASES)
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -182,8 +182,9 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
         title = get_clinic_title(self.engine, self.clinic_id)
         self.query_one("#clinic-title", Static).update(user_text(title))
-        self.ideas.reload()
-        self._stale = {"themes", "vote", "summary"}
+        # Only the phase shown is read now (ten thousand ideas need not be read again for
+        # a note); the others when they are next shown.
+        self._stale = set(PHASES)
         self._reload_phase()
 
     def _reload_phase(self) -> None:
@@ -245,7 +246,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
     def on_phase_panel_changed(self, event: PhasePanel.Changed) -> None:
         event.stop()
-        self._stale |= {"themes", "vote", "summary"} - {self.phase}
+        self._stale |= set(PHASES) - {self.phase}
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -110,7 +110,7 @@ class VotePanel(PhasePanel):
             self._show(len(self._round_ids))
 
     def reload(self) -> None:
-        from klinikka.services.voting import get_round, list_rounds, tally_round
+        from klinikka.services.voting import list_rounds, tally_round
 
         rounds = list_rounds(self.engine, self.clinic_id)
         self._round_ids = ids = [r.id for r in rounds]
@@ -119,7 +119,7 @@ class VotePanel(PhasePanel):
         if self.round_id is None:
             self.round = self.result = None
         else:
-            self.round = get_round(self.engine, self.round_id)
+            self.round = next(r for r in rounds if r.id == self.round_id)
             self.result = tally_round(self.engine, self.round_id, by_group=self.by_group)
         self._show(len(rounds))
         self._reload_ballots()
