@@ -127,7 +127,8 @@ class IdeaList(ScrollView, can_focus=False):
         selected = self.selected_id
         self._rows = list(rows)
         self._positions = {row.id: n for n, row in enumerate(self._rows)}
-        self.marked &= self._positions.keys()
+        if self.marked:  # (intersecting with ten thousand keys costs when nothing is marked)
+            self.marked &= self._positions.keys()
         self._resize()
         if selected in self._positions:
             self._move_to(self._positions[selected])
