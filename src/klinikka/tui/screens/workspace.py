@@ -264,12 +264,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
     def action_cursor(self, step: int) -> None:
         if self.phase == "ideas":
             self.idea_list.move_cursor(step)
-        elif self.phase == "themes":
-            self.query_one(ThemesPanel).move_cursor(step)
-        elif self.phase == "vote":
-            self.query_one(VotePanel).move_cursor(step)
-        elif self.phase == "summary":
-            self.query_one(SummaryPanel).move_cursor(step)
+        else:
+            self.query_one(f"#{self.phase}", PhasePanel).move_cursor(step)
 
     def action_undo(self) -> None:
         from klinikka.services.history import undo

@@ -43,6 +43,7 @@ def preview_text(markdown: str, limit: int = PREVIEW_CHARACTERS) -> str:
 
 
 class SummaryPanel(PhasePanel):
+    CURSOR_LIST = "#notes"
     DEFAULT_CSS = """
     SummaryPanel #preview-scroll { width: 1fr; border-right: solid $primary-darken-2; }
     SummaryPanel #notes { width: 40%; }
@@ -119,11 +120,6 @@ class SummaryPanel(PhasePanel):
         if not self.notes or table.cursor_row >= len(self.notes):
             return None
         return self.notes[table.cursor_row]
-
-    def move_cursor(self, step: int) -> None:
-        table = self.query_one("#notes", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
     def write(self, field: Input) -> None:
         from klinikka.services.notes import add_note

@@ -13,6 +13,7 @@ from klinikka.tui.widgets.panel import PhasePanel
 
 
 class ThemesPanel(PhasePanel):
+    CURSOR_LIST = "#theme-table"
     DEFAULT_CSS = """
     ThemesPanel #theme-table { height: 1fr; }
     ThemesPanel #theme-ideas { height: auto; max-height: 8; padding: 0 1; background: $boost; }
@@ -90,11 +91,6 @@ class ThemesPanel(PhasePanel):
         if selected is not None and str(selected) in table.rows:
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.show_ideas()
-
-    def move_cursor(self, step: int) -> None:
-        table = self.table
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
     def create(self, field: Input) -> None:
         from klinikka.services.themes import create_theme

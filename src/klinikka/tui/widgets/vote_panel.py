@@ -69,6 +69,7 @@ def choices_text(ballot: BallotView, order: list[int], *, hidden: bool = False) 
 
 
 class VotePanel(PhasePanel):
+    CURSOR_LIST = "#ballots"
     DEFAULT_CSS = """
     VotePanel #round-head { text-style: bold; padding: 0 1; height: 1; }
     VotePanel #round-limits { color: $text-muted; padding: 0 1; height: 1; }
@@ -370,11 +371,6 @@ class VotePanel(PhasePanel):
 
         question = _("Which of the tied themes did the facilitator choose?")
         self.app.push_screen(Choose(question, options), chosen)
-
-    def move_cursor(self, step: int) -> None:
-        table = self.query_one("#ballots", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
     def delete(self) -> None:
         """The selected ballot (a mistyped voter), undoable; a round without ballots, asked."""
