@@ -191,8 +191,7 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         """Read the shown phase again if something changed since it was last read."""
         if self.phase in self._stale:
             self._stale.discard(self.phase)
-            panel = self.query_one(f"#{self.phase}")
-            panel.reload()  # type: ignore[attr-defined]
+            self.query_one(f"#{self.phase}", PhasePanel).reload()
 
     def on_resize(self, _event: events.Resize) -> None:
         # The themes table's columns follow the width; the others lay themselves out.

@@ -42,5 +42,4 @@ class PhasePanel(Vertical):
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
 
     def reload(self) -> None:
-        """Read this phase's part of the clinic again."""
-        raise NotImplementedError
+        """Read this phase's part of the clinic again (every phase's panel has its own)."""
