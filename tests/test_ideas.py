@@ -656,6 +656,29 @@ def test_search_finds_an_idea_by_the_text_merged_into_it(
     assert texts(found[0].merged) == ["Digituki ikäihmisille"]
 
 
+def test_the_list_rows_say_what_the_full_views_say(
+    engine: Engine, clinic: ClinicSummary, board: dict[str, int]
+) -> None:
+    """The idea list's light rows (kept as columns) against the full views, row by row."""
+    ideas.merge_ideas(engine, board["kerho"], [board["digi"]])
+    views = ideas.search_ideas(engine, clinic.id)
+
+    rows = ideas.list_idea_rows(engine, clinic.id)
+
+    assert len(rows) == len(views) == 4
+    for row, view in zip(rows, views, strict=True):
+        assert row.id == view.id and row.text == view.text and row.author == view.author
+        assert row.group_name == view.group_name and row.theme_name == view.theme_name
+        assert row.starred is view.starred
+        assert row.merged_texts == tuple(texts(view.merged))
+    assert rows[-1] == rows[3] and rows[-1].merged_texts == ("Digituki ikäihmisille",)
+    assert rows[1:3] == [rows[1], rows[2]]
+    with pytest.raises(IndexError):
+        rows[4]
+    only = ideas.list_idea_rows(engine, clinic.id, text="digituki")
+    assert [row.id for row in only] == [board["kerho"]] and only[0].merged_texts
+
+
 def test_search_matches_decomposed_letters(
     engine: Engine, clinic: ClinicSummary, board: dict[str, int]
 ) -> None:

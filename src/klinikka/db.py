@@ -51,6 +51,9 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser()}"
 
 
+CACHE_KIB = 32 * 1024
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own handling defers it).
     dbapi_connection.isolation_level = None
@@ -59,6 +62,9 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
+    # SQLite's default page cache is 2 MiB, less than a 10,000-idea clinic: each reload of
+    # its list read the file's pages again. 32 MiB is taken only as pages are read.
+    cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cursor.close()
 
 

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
@@ -501,11 +501,11 @@ def search_ideas(
         for row in rows:
             if row[0].merged_into_id is not None:
                 children.setdefault(row[0].merged_into_id, []).append(_make_view(*row))
-        return [_make_view(*by_id[idea.id], children.get(idea.id, [])) for idea in chosen]
+        return [_make_view(*by_id[idea_id], children.get(idea_id, [])) for idea_id in chosen.ids]
 
 
 class IdeaRow(NamedTuple):
-    """One idea as a list shows it: cheap to make by the ten thousand (no ORM, no pydantic)."""
+    """One idea as a list shows it (no ORM, no pydantic)."""
 
     id: int
     text: str
@@ -514,6 +514,88 @@ class IdeaRow(NamedTuple):
     theme_name: str | None
     starred: bool
     merged_texts: tuple[str, ...]
+
+
+class IdeaRows(Sequence[IdeaRow]):
+    """Ideas for a long list, kept as columns; an ``IdeaRow`` is made when one is asked for.
+
+    Ten thousand rows kept as tuples are ten thousand objects for Python's cycle collector to
+    scan, again and again while the clinic is open (the collections cost more than reading
+    the rows did: bench/bench_tui.py opens a 10,000-idea clinic). Columns of numbers and
+    strings are a handful of lists, which the collector passes over in one step each.
+    """
+
+    __slots__ = ("authors", "group_names", "ids", "merged", "starred", "texts", "theme_names")
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.texts: list[str] = []
+        self.authors: list[str] = []
+        self.group_names: list[str | None] = []
+        self.theme_names: list[str | None] = []
+        self.starred: list[int] = []
+        self.merged: dict[int, tuple[str, ...]] = {}  # idea id → texts merged into it
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _row(self, n: int) -> IdeaRow:
+        idea_id = self.ids[n]
+        return IdeaRow(
+            idea_id,
+            self.texts[n],
+            self.authors[n],
+            self.group_names[n],
+            self.theme_names[n],
+            bool(self.starred[n]),
+            self.merged.get(idea_id, ()),
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> IdeaRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[IdeaRow]: ...
+    def __getitem__(self, index: int | slice) -> IdeaRow | list[IdeaRow]:
+        if isinstance(index, slice):
+            return [self._row(n) for n in range(*index.indices(len(self.ids)))]
+        if index < 0:
+            index += len(self.ids)
+        if not 0 <= index < len(self.ids):
+            raise IndexError(index)
+        return self._row(index)
+
+    def append(self, row: IdeaRow) -> None:
+        self.ids.append(row.id)
+        self.texts.append(row.text)
+        self.authors.append(row.author)
+        self.group_names.append(row.group_name)
+        self.theme_names.append(row.theme_name)
+        self.starred.append(int(row.starred))
+        if row.merged_texts:
+            self.merged[row.id] = row.merged_texts
+
+    def _columns(self) -> tuple[list[Any], ...]:
+        return (
+            self.ids,
+            self.texts,
+            self.authors,
+            self.group_names,
+            self.theme_names,
+            self.starred,
+        )
+
+    def extend_columns(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Add rows of (id, text, author, group name, theme name, starred)."""
+        for column, values in zip(self._columns(), zip(*rows, strict=True), strict=True):
+            column.extend(values)
+
+    def select(self, positions: Iterable[int]) -> IdeaRows:
+        """The rows at ``positions``, in that order, as columns again."""
+        chosen = IdeaRows()
+        for column, source in zip(chosen._columns(), self._columns(), strict=True):
+            column.extend(source[n] for n in positions)
+        chosen.merged = self.merged
+        return chosen
 
 
 # The list's rows, read with the DBAPI cursor: ten thousand SQLAlchemy Row objects cost as
@@ -529,6 +611,9 @@ _MERGED = (
     "SELECT merged_into_id, text FROM idea WHERE clinic_id = ? AND deleted_at IS NULL"
     " AND merged_into_id IS NOT NULL ORDER BY created_at, id"
 )
+# Rows are read this many at a time and turned into columns: the tuples SQLite makes are
+# freed before there are enough of them to start a collection.
+_CHUNK = 1000
 
 
 def list_idea_rows(
@@ -540,7 +625,7 @@ def list_idea_rows(
     theme_id: int | None = None,
     unassigned: bool = False,
     starred: bool | None = None,
-) -> list[IdeaRow]:
+) -> IdeaRows:
     """What ``search_ideas`` finds, as light rows for long lists (the same filters)."""
     query, parameters = _ROWS, [clinic_id]
     if group_id is not None:
@@ -551,27 +636,24 @@ def list_idea_rows(
         query, parameters = query + " AND i.theme_id = ?", [*parameters, theme_id]
     if starred is not None:
         query, parameters = query + " AND i.starred = ?", [*parameters, starred]
+    found = IdeaRows()
     with engine.connect() as connection:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        rows = cursor.execute(query + _ROWS_ORDER, parameters).fetchall()
+        cursor.execute(query + _ROWS_ORDER, parameters)
+        while chunk := cursor.fetchmany(_CHUNK):
+            found.extend_columns(chunk)
         children: dict[int, list[str]] = {}
         for target, body in cursor.execute(_MERGED, (clinic_id,)):
             children.setdefault(target, []).append(body)
-    merged = {target: tuple(texts) for target, texts in children.items()}
-    found = [
-        IdeaRow(idea_id, body, author, group, theme, bool(star), merged.get(idea_id, ()))
-        for idea_id, body, author, group, theme, star in rows
-    ]
+    found.merged = {target: tuple(texts) for target, texts in children.items()}
     needle = " ".join(strip_controls(text).casefold().split()) if text else ""
     if needle:
-        found = [
-            row
-            for row in found
-            if any(
-                needle in " ".join(value.casefold().split())
-                for value in (row.text, row.author, *row.merged_texts)
-            )
-        ]
+
+        def matches(n: int) -> bool:
+            values = (found.texts[n], found.authors[n], *found.merged.get(found.ids[n], ()))
+            return any(needle in " ".join(value.casefold().split()) for value in values)
+
+        found = found.select([n for n in range(len(found)) if matches(n)])
     return found
 
 

@@ -8,7 +8,6 @@ another klinikka's change redraws a screenful, not the table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from klinikka.i18n import N_, _
-from klinikka.services.ideas import IdeaRow
+from klinikka.services.ideas import IdeaRow, IdeaRows
 from klinikka.text import strip_controls
 
 # (field, heading, share of the width, least and most cells); the idea text takes the rest.
@@ -99,7 +98,7 @@ class IdeaList(ScrollView, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._rows: list[IdeaRow] = []
+        self._rows = IdeaRows()
         self._positions: dict[int, int] = {}
         self.cursor = 0
         self.marked: set[int] = set()
@@ -111,7 +110,7 @@ class IdeaList(ScrollView, can_focus=False):
     # ------------------------------------------------------------------ contents
 
     @property
-    def rows(self) -> Sequence[IdeaRow]:
+    def rows(self) -> IdeaRows:
         return self._rows
 
     @property
@@ -120,13 +119,14 @@ class IdeaList(ScrollView, can_focus=False):
 
     @property
     def selected_id(self) -> int | None:
-        return self._rows[self.cursor].id if self._rows else None
+        return self._rows.ids[self.cursor] if self._rows.ids else None
 
-    def set_rows(self, rows: Sequence[IdeaRow]) -> None:
-        """Show ``rows``; the cursor stays on its idea if that is still there, marks likewise."""
+    def set_rows(self, rows: IdeaRows) -> None:
+        """Show ``rows`` (the list keeps them); the cursor stays on its idea if that is still
+        there, marks likewise."""
         selected = self.selected_id
-        self._rows = list(rows)
-        self._positions = {row.id: n for n, row in enumerate(self._rows)}
+        self._rows = rows
+        self._positions = dict(zip(rows.ids, range(len(rows)), strict=True))
         if self.marked:  # (intersecting with ten thousand keys costs when nothing is marked)
             self.marked &= self._positions.keys()
         self._resize()

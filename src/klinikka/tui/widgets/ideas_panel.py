@@ -128,7 +128,7 @@ class IdeasPanel(PhasePanel):
         else:
             # The list holds every idea: counting it spares a second pass over the ideas.
             # Group names are unique within a clinic, so they count as well as ids.
-            by_group = Counter(row.group_name for row in self.idea_list.rows)
+            by_group = Counter(self.idea_list.rows.group_names)
             counts = [(g.name, by_group[g.name]) for g in list_groups(self.engine, self.clinic_id)]
             counts.append((None, by_group[None]))
         lines = [user_text(_("Ideas by group"), style="bold")]
