@@ -6,9 +6,10 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from klinikka import __version__
 from klinikka.document import (
@@ -51,6 +52,16 @@ from klinikka.text import name_key
 # ---------------------------------------------------------------- export
 
 
+def _columns(model: type[SQLModel]) -> list[Any]:
+    """Every column of ``model``'s table, to select rows rather than ORM objects."""
+    return list(model.__table__.columns)  # type: ignore[attr-defined]
+
+
+def _rows(session: Session, query: Any) -> Sequence[Any]:
+    """Rows with the columns as attributes (``row.text``), as the ORM objects had them."""
+    return session.connection().execute(query).all()
+
+
 def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
     clinic_id = clinic.id
     groups = session.exec(
@@ -70,11 +81,14 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
         .order_by(col(Theme.position), col(Theme.id))
     ).all()
     theme_index = {theme.id: index for index, theme in enumerate(themes)}
-    ideas = session.exec(
-        select(Idea)
+    # Ideas, ballots and the log are read as rows, not ORM objects: ten thousand objects
+    # cost more than the query (bench/bench_export.py).
+    ideas = _rows(
+        session,
+        select(*_columns(Idea))
         .where(Idea.clinic_id == clinic_id, col(Idea.deleted_at).is_(None))
-        .order_by(col(Idea.created_at), col(Idea.id))
-    ).all()
+        .order_by(col(Idea.created_at), col(Idea.id)),
+    )
     rounds = session.exec(
         select(VotingRound)
         .where(VotingRound.clinic_id == clinic_id)
@@ -85,9 +99,12 @@ def _clinic_part(session: Session, clinic: Clinic) -> DocClinic:
         .where(Note.clinic_id == clinic_id, col(Note.deleted_at).is_(None))
         .order_by(col(Note.position), col(Note.id))
     ).all()
-    activity = session.exec(
-        select(Activity).where(Activity.clinic_id == clinic_id).order_by(col(Activity.id))
-    ).all()
+    activity = _rows(
+        session,
+        select(*_columns(Activity))
+        .where(Activity.clinic_id == clinic_id)
+        .order_by(col(Activity.id)),
+    )
 
     def person(participant_id: int | None) -> int | None:
         return participant_id if participant_id in live_participants else None
@@ -178,17 +195,19 @@ def _round_part(
         .where(RoundTheme.round_id == voting_round.id)
         .order_by(col(RoundTheme.position))
     ).all()
-    ballots = session.exec(
-        select(Ballot)
+    ballots = _rows(
+        session,
+        select(*_columns(Ballot))
         .where(Ballot.round_id == voting_round.id, col(Ballot.deleted_at).is_(None))
-        .order_by(col(Ballot.id))
-    ).all()
-    entries: dict[int, list[BallotEntry]] = {}
-    for entry in session.exec(
-        select(BallotEntry).where(
+        .order_by(col(Ballot.id)),
+    )
+    entries: dict[int, list[Any]] = {}
+    for entry in _rows(
+        session,
+        select(*_columns(BallotEntry)).where(
             BallotEntry.round_id == voting_round.id, col(BallotEntry.live).is_(True)
-        )
-    ).all():
+        ),
+    ):
         entries.setdefault(entry.ballot_id, []).append(entry)
     decision = (
         DocDecision(theme=voting_round.decision_theme_id, note=voting_round.decision_note)
