@@ -30,6 +30,7 @@ KEYWORDS = {
     "M_": None,
     "NP_": (1, 2),
     "ngettext": (1, 2),
+    "nt": (1, 2),
 }
 LANGUAGES = ("fi", "sv", "en")
 

@@ -455,3 +455,61 @@ def test_export_of_a_file_edited_outside_klinikka_is_a_clear_error(tmp_path: Pat
     assert "Traceback" not in result.stderr
     assert "A summary cannot hold this name: “xxxxx" in result.stderr
     assert not target.exists()
+
+
+def test_export_csv_writes_the_ideas_and_the_results_beside_them(
+    klinikka, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    target = tmp_path / "kooste.csv"
+    result = klinikka(
+        "--lang", "fi", "export", str(clinic_id), "--format", "csv", "-o", str(target)
+    )
+    assert result.code == 0
+    results = tmp_path / "kooste-results.csv"
+    assert str(target) in result.err and str(results) in result.err
+    ideas_file = target.read_bytes().decode("utf-8-sig")
+    assert ideas_file.splitlines()[0].startswith("Nro;Teema;Idea;")
+    assert "Matalan kynnyksen palvelut" in ideas_file
+    lines = results.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[1].split(";")[5:8] == ["Ennaltaehkäisevät palvelut", "2", "66,7"]
+    # Standard output gets both tables, one after the other.
+    shown = klinikka("--lang", "fi", "export", str(clinic_id), "--format", "csv")
+    assert shown.code == 0
+    assert ideas_file in shown.out and lines[1] in shown.out
+
+
+def test_export_html_to_stdout_is_a_whole_page(klinikka, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    shown = klinikka("--lang", "sv", "export", str(clinic_id), "--format", "html")
+    assert shown.code == 0
+    assert shown.out.startswith('<!DOCTYPE html>\n<html lang="sv">')
+    assert "Vinnare: Ennaltaehkäisevät palvelut" in shown.out
+    assert shown.out.rstrip().endswith("</html>")
+
+
+def test_a_csv_export_that_cannot_write_both_files_writes_neither(
+    klinikka, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    (tmp_path / "kooste-results.csv").mkdir()  # where the results would go
+    target = tmp_path / "kooste.csv"
+    result = klinikka("export", str(clinic_id), "--format", "csv", "-o", str(target))
+    assert result.code == 1
+    assert "kooste-results.csv is a folder" in result.err and "Traceback" not in result.err
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if "kooste" in p.name] == ["kooste-results.csv"]
+
+
+def test_an_unknown_export_format_is_a_usage_error(klinikka, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    result = klinikka("export", str(clinic_id), "--format", "pdf")
+    assert result.code == 2
+    assert "pdf" in result.err and "Traceback" not in result.err
+
+
+def test_the_command_line_offers_every_export_format() -> None:
+    from klinikka.cli import EXPORT_FORMATS
+    from klinikka.services.exporting import FORMATS
+
+    assert EXPORT_FORMATS == FORMATS

@@ -11,12 +11,11 @@ from sqlalchemy import Engine
 
 from klinikka.errors import ImportFormatError
 from klinikka.exports.json_export import render_json
-from klinikka.exports.markdown import render_markdown
 from klinikka.importers.klinikka_json import parse_document
 from klinikka.models import ClinicSummary
 from klinikka.paths import sample_data_dir
 from klinikka.services import clinics, ideas, participants, themes, voting
-from klinikka.services.summary import build_report
+from klinikka.services.exporting import render_export
 from klinikka.services.transfer import export_document, import_document
 
 SAMPLE = sample_data_dir() / "verkkoklinikka-2026-11-03.json"
@@ -101,14 +100,50 @@ def test_hidden_results_stay_hidden_in_the_summary(engine: Engine, clinic: Clini
     voting_round = voting.create_round(engine, clinic.id, "single", hide_results=True)
     voting.open_round(engine, voting_round.id)
     voting.cast_ballot(engine, voting_round.id, "Aino", [a])
-    report = build_report(engine, clinic.id)
-    hidden = render_markdown(report.clinic, report.results, "en")
+
+    def summary(file_format: str) -> str:
+        return render_export(engine, clinic.id, file_format, language="en").decode("utf-8-sig")
+
+    hidden = summary("md")
     assert "hidden until the round is closed" in hidden
     assert "| 1 | Ennaltaehkäisy" not in hidden
+    assert "hidden until the round is closed" in summary("html")
+    assert "100.0%" not in summary("html")
+    assert "Ennaltaehkäisy;1;" not in summary("csv")  # no score in the results table
     voting.close_round(engine, voting_round.id)
-    report = build_report(engine, clinic.id)
-    assert "| 1 | Ennaltaehkäisy | 1 |" in render_markdown(report.clinic, report.results, "en")
+    assert "| 1 | Ennaltaehkäisy | 1 |" in summary("md")
+    assert "Ennaltaehkäisy;1;100,0;1;yes" in summary("csv")
 
 
 def test_every_export_can_be_read_back(engine: Engine, clinic: ClinicSummary) -> None:
     parse_document(render_json(export_document(engine, [clinic.id])).encode())
+
+
+def test_every_text_field_of_the_document_is_cleaned() -> None:
+    """The document's validator runs on the text fields it names: a text field added to a part
+    and not named there would let escape sequences and overlong text in from a file."""
+    from klinikka import document
+
+    parts = [
+        part
+        for part in vars(document).values()
+        if isinstance(part, type) and issubclass(part, document._Part)
+    ]
+    unnamed = [
+        f"{part.__name__}.{name}"
+        for part in parts
+        for name, info in part.model_fields.items()
+        if "str" in repr(info.annotation) and name not in document._TEXT_FIELDS
+    ]
+    assert len(parts) > 10 and unnamed == []
+    idea = document.DocIdea.model_validate(
+        {
+            "id": 1,
+            "uid": "x",
+            "text": "\x1b]52;c;aGVsbG8=\x07Hei",
+            "author": "Maija\nVirtanen",
+            "created_at": "2026-11-03T10:00:00Z",
+            "updated_at": "2026-11-03T10:00:00Z",
+        }
+    )
+    assert (idea.text, idea.author) == ("Hei", "Maija Virtanen")

@@ -95,15 +95,20 @@ async def test_notes_of_each_kind_are_written_edited_deleted_and_undone(tmp_path
     ]
 
 
+async def export_dialog(app: KlinikkaApp, pilot: Pilot[Any]) -> tuple[WorkspaceScreen, Any]:
+    """The Summary phase, and the export dialog opened from it with ctrl+x."""
+    screen = await summary_phase(app, pilot)
+    await pilot.press("ctrl+x")
+    await until(pilot, lambda: isinstance(app.screen, ExportDialog))
+    return screen, app.screen
+
+
 async def test_the_export_dialog_reports_a_missing_folder_then_writes(tmp_path: Path) -> None:
     path = tmp_path / "k.db"
     a_clinic(path)
     app = make_app(Settings(database=str(path), language="fi"))
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
-        screen = await summary_phase(app, pilot)
-        await pilot.press("ctrl+x")
-        await until(pilot, lambda: isinstance(app.screen, ExportDialog))
-        dialog = app.screen
+        screen, dialog = await export_dialog(app, pilot)
         suggested = dialog.query_one("#path", Input).value
         assert suggested.endswith(".md") and "verkkoklinikka" in suggested
         missing = tmp_path / "ei-ole" / "yhteenveto.md"
@@ -137,3 +142,32 @@ async def test_the_export_dialog_reports_a_missing_folder_then_writes(tmp_path: 
     assert '"version"' in written
     for name in ("Maija Virtanen", "Pirkanmaan hyvinvointialue"):
         assert name not in written
+
+
+async def test_the_export_dialog_writes_csv_in_another_language(tmp_path: Path) -> None:
+    """A Finnish-speaking facilitator sends the Swedish-speaking network its own summary:
+    the CSV's two files, in Swedish, both asked about before they are replaced."""
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="fi"))
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        screen, dialog = await export_dialog(app, pilot)
+        assert dialog.query_one("#language", Select).value == "fi"  # the clinic's language
+        dialog.query_one("#format", Select).value = "csv"
+        dialog.query_one("#language", Select).value = "sv"
+        await pilot.pause()
+        assert dialog.query_one("#path", Input).value.endswith(".csv")
+        target = tmp_path / "kooste.csv"
+        results = tmp_path / "kooste-results.csv"
+        results.write_text("vanha", encoding="utf-8")
+        dialog.query_one("#path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))  # the results file exists
+        assert "kooste-results.csv" in app.screen.question  # type: ignore[attr-defined]
+        await pilot.press("y")
+        await until(pilot, lambda: app.screen is screen)
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert str(target) in shown and str(results) in shown
+    header = target.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Nr;Tema;Idé;Upphovsperson;")
+    assert results.read_bytes().decode("utf-8-sig").startswith("Omgång;")

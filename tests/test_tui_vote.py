@@ -20,10 +20,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from klinikka.db import open_database
-from klinikka.exports.markdown import METHOD_NAMES
 from klinikka.models import RoundStatus, VotingMethod
 from klinikka.services import clinics, themes, voting
 from klinikka.services.ballot_lines import cast_ballot_line
+from klinikka.tally import METHOD_NAMES
 from klinikka.tui.app import KlinikkaApp, Settings, make_app
 from klinikka.tui.screens.dialogs import AskText, Choose, Confirm
 from klinikka.tui.screens.present import PresentScreen

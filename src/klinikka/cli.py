@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # The formats this version reads and writes (PRODUCT.md lists the ones still to come).
 IMPORT_FORMATS = ("auto", "json")
-EXPORT_FORMATS = ("md", "json")
+EXPORT_FORMATS = ("md", "html", "csv", "json")  # services.exporting.FORMATS (not imported)
 # Ids are SQLite integers: anything outside is a usage error, not a crash.
 ID = click.IntRange(1, 2**63 - 1)
 
@@ -58,7 +58,7 @@ def _language_from_argv(argv: list[str]) -> str | None:
 def _print_result(result: Any, clinic_title: str) -> None:
     from babel.numbers import format_percent
 
-    from klinikka.exports.markdown import METHOD_NAMES
+    from klinikka.tally import METHOD_NAMES
 
     language = i18n.current_language()
     say(
@@ -322,18 +322,21 @@ def build_cli() -> click.Group:
         ctx: click.Context, clinic_id: int, file_format: str, output: str, anonymize: bool
     ) -> None:
         engine = _open(ctx, create=False)
-        from klinikka.services.exporting import render_export
+        from klinikka.services.exporting import render_export, write_export
 
         language = _export_language(ctx, engine, clinic_id)
-        text = render_export(engine, clinic_id, file_format, language=language, anonymize=anonymize)
         if output == "-":
-            sys.stdout.buffer.write(text.encode("utf-8"))
+            data = render_export(
+                engine, clinic_id, file_format, language=language, anonymize=anonymize
+            )
+            sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return
-        from klinikka.files import write_atomically
-
-        write_atomically(Path(output), text.encode("utf-8"))
-        say(_("Wrote {path}.").format(path=output), err=True)
+        written = write_export(
+            engine, clinic_id, file_format, Path(output), language=language, anonymize=anonymize
+        )
+        for path in written:
+            say(_("Wrote {path}.").format(path=path), err=True)
 
     @cli.command("tally", help=_("Show the results of a voting round (the latest by default)."))
     @click.argument("clinic_id", type=ID, metavar="ID")

@@ -23,6 +23,15 @@ from klinikka.errors import ValidationError
 from klinikka.i18n import N_
 from klinikka.models import VotingMethod
 
+# Each method's name as the app, the command line and the summaries show it.
+METHOD_NAMES = {
+    VotingMethod.SINGLE: N_("single choice"),
+    VotingMethod.DOTS: N_("dot voting"),
+    VotingMethod.RANKING: N_("ranking (Borda count)"),
+    VotingMethod.POINTS: N_("points"),
+    VotingMethod.AGGREGATE: N_("counts from an external poll"),
+}
+
 DEFAULT_DOTS = 3
 DEFAULT_POINTS = 100
 

@@ -3,31 +3,54 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from klinikka import i18n
 from klinikka.errors import ExportError
-from klinikka.files import write_atomically
+from klinikka.files import write_all_atomically
 from klinikka.i18n import N_
 from klinikka.text import strip_controls
 
-# What can be exported so far (HTML and CSV come with issue 5).
-FORMATS = ("md", "json")
+# What stands for a name in an anonymised summary.
+ANONYMOUS = N_("[name removed]")
+FORMATS = ("md", "html", "csv", "json")
+# The second file of a CSV export (the first holds the ideas): ``kooste.csv`` and
+# ``kooste-results.csv``. A file name, so not translated (like "-anonymised").
+RESULTS_SUFFIX = "-results"
 
 
-def render_export(
-    engine: Engine, clinic_id: int, file_format: str, *, language: str, anonymize: bool = False
-) -> str:
-    """The clinic's summary in ``file_format`` (md or json), in ``language``.
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export: ``suffix`` is added to the stem of the path asked for."""
+
+    suffix: str
+    data: bytes
+
+
+def render_files(
+    engine: Engine,
+    clinic_id: int,
+    file_format: str,
+    *,
+    language: str,
+    anonymize: bool = False,
+    today: date | None = None,
+) -> list[ExportFile]:
+    """The clinic's summary in ``file_format`` and ``language``, as the files it makes.
 
     A database edited outside klinikka may hold what the document refuses (a name longer than
     typing allows): that is an ExportError naming the field, never a traceback.
     """
     from pydantic import ValidationError as SchemaError
 
+    if file_format not in FORMATS:
+        raise ExportError(N_("Unknown format {format}."), format=file_format)
     try:
-        return _render(engine, clinic_id, file_format, language=language, anonymize=anonymize)
+        return _render(engine, clinic_id, file_format, language, anonymize, today)
     except SchemaError as error:
         problems = error.errors()
         where = ".".join(str(part) for part in problems[0]["loc"]) if problems else "?"
@@ -42,19 +65,68 @@ def render_export(
         ) from error
 
 
+def render_export(
+    engine: Engine,
+    clinic_id: int,
+    file_format: str,
+    *,
+    language: str,
+    anonymize: bool = False,
+    today: date | None = None,
+) -> bytes:
+    """The export as one stream (standard output, the preview): a CSV export's two tables
+    follow each other, with one empty line between them."""
+    files = render_files(
+        engine, clinic_id, file_format, language=language, anonymize=anonymize, today=today
+    )
+    if file_format == "csv":
+        from klinikka.exports.csv_export import BOM
+
+        return files[0].data + b"\r\n" + files[1].data.removeprefix(BOM)
+    return files[0].data
+
+
 def _render(
-    engine: Engine, clinic_id: int, file_format: str, *, language: str, anonymize: bool
-) -> str:
+    engine: Engine,
+    clinic_id: int,
+    file_format: str,
+    language: str,
+    anonymize: bool,
+    today: date | None,
+) -> list[ExportFile]:
+    from klinikka.services.summary import build_document, build_report
+
+    placeholder = i18n.translations(language).gettext(ANONYMOUS)
     if file_format == "json":
         from klinikka.exports.json_export import render_json
-        from klinikka.services.summary import build_document
 
-        return render_json(build_document(engine, clinic_id, anonymize=anonymize))
+        document = build_document(engine, clinic_id, anonymize=anonymize, placeholder=placeholder)
+        return [ExportFile("", render_json(document).encode("utf-8"))]
+    report = build_report(engine, clinic_id, anonymize=anonymize, placeholder=placeholder)
+    if file_format == "csv":
+        from klinikka.exports.csv_export import render_csv
+
+        ideas, results = render_csv(report, language)
+        return [ExportFile("", ideas), ExportFile(RESULTS_SUFFIX, results)]
+    from klinikka.exports.content import build_summary
+
+    summary = build_summary(
+        report.clinic, report.results, language, anonymized=anonymize, today=today
+    )
+    if file_format == "html":
+        from klinikka.exports.html import render_html
+
+        return [ExportFile("", render_html(summary, placeholder=placeholder).encode("utf-8"))]
     from klinikka.exports.markdown import render_markdown
-    from klinikka.services.summary import build_report
 
-    report = build_report(engine, clinic_id, anonymize=anonymize)
-    return render_markdown(report.clinic, report.results, language, anonymized=anonymize)
+    return [ExportFile("", render_markdown(summary).encode("utf-8"))]
+
+
+def export_paths(path: Path, file_format: str) -> list[Path]:
+    """Every file an export to ``path`` writes (a CSV export writes two)."""
+    if file_format == "csv":
+        return [path, path.with_name(path.stem + RESULTS_SUFFIX + path.suffix)]
+    return [path]
 
 
 def write_export(
@@ -65,11 +137,13 @@ def write_export(
     *,
     language: str,
     anonymize: bool = False,
-) -> Path:
-    """Write the summary to ``path`` atomically (nothing half-written); ExportError if not."""
-    text = render_export(engine, clinic_id, file_format, language=language, anonymize=anonymize)
-    write_atomically(path, text.encode("utf-8"))
-    return path
+) -> list[Path]:
+    """Write the summary to ``path`` (and a CSV's results beside it) atomically: nothing is
+    half-written, and no file is written unless every one could be made."""
+    files = render_files(engine, clinic_id, file_format, language=language, anonymize=anonymize)
+    paths = export_paths(path, file_format)
+    write_all_atomically([(target, file.data) for target, file in zip(paths, files, strict=True)])
+    return paths
 
 
 def suggested_name(title: str, day: str, file_format: str) -> str:

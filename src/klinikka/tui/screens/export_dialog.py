@@ -12,20 +12,27 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from klinikka.errors import KlinikkaError
-from klinikka.i18n import N_, _, current_language
-from klinikka.services.exporting import FORMATS, suggested_name, write_export
+from klinikka.i18n import LANGUAGES, N_, _
+from klinikka.services.exporting import FORMATS, export_paths, suggested_name, write_export
 from klinikka.tui.bindings import translate_bindings
-from klinikka.tui.screens.clinic_form import shown_message
+from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES, shown_message
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from klinikka.models import ClinicSummary
+
 # Added to the suggested name of an anonymised summary (a file name: not translated).
 ANONYMISED = "anonymised"
-FORMAT_NAMES = {"md": N_("Markdown (e-mail, wiki)"), "json": N_("JSON (complete, re-importable)")}
+FORMAT_NAMES = {
+    "md": N_("Markdown (e-mail, wiki)"),
+    "html": N_("HTML (web page with charts, prints on A4)"),
+    "csv": N_("CSV (Excel: ideas, and results beside them)"),
+    "json": N_("JSON (complete, re-importable)"),
+}
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(ModalScreen[list[Path] | None]):
     """ctrl+s or Enter writes the file; an error keeps the dialog open with what was typed."""
 
     DEFAULT_CSS = """
@@ -54,6 +61,13 @@ class ExportDialog(ModalScreen[Path | None]):
             with Grid():
                 yield Label(_("Format"))
                 yield Select(formats, value="md", allow_blank=False, id="format")
+                yield Label(_("Language"))
+                yield Select(
+                    [(_(LANGUAGE_NAMES[code]), code) for code in LANGUAGES],
+                    value=self._clinic().language,
+                    allow_blank=False,
+                    id="language",
+                )
                 yield Label(_("File"))
                 yield Input(id="path", compact=True)
             yield Checkbox(_("Anonymised: no names or organisations"), id="anonymize")
@@ -64,15 +78,20 @@ class ExportDialog(ModalScreen[Path | None]):
         self.query_one("#path", Input).value = str(self.folder / self._file_name("md"))
         self.query_one("#path", Input).focus()
 
-    def _file_name(self, file_format: str) -> str:
+    def _clinic(self) -> ClinicSummary:
         from klinikka.services.clinics import get_clinic_summary
 
-        clinic = get_clinic_summary(self.engine, self.clinic_id)
+        return get_clinic_summary(self.engine, self.clinic_id)
+
+    def _file_name(self, file_format: str) -> str:
+        clinic = self._clinic()
         day = clinic.starts_at.date().isoformat() if clinic.starts_at else ""
         return suggested_name(clinic.title, day, file_format)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # The suggested name follows the format, unless the user has written another.
+        if event.select.id != "format":
+            return
         field = self.query_one("#path", Input)
         path = Path(field.value)
         if path.suffix.lstrip(".") in FORMATS:
@@ -95,13 +114,14 @@ class ExportDialog(ModalScreen[Path | None]):
         from klinikka.tui.screens.dialogs import Confirm
 
         typed = self.query_one("#path", Input).value.strip()
+        file_format = str(self.query_one("#format", Select).value)
         try:
             path = Path(typed).expanduser()
-            exists = path.is_file()
+            existing = [other for other in export_paths(path, file_format) if other.is_file()]
         except (RuntimeError, ValueError, OSError):  # "~nobody/x", a NUL, a name too long
             self._error(_("“{path}” is not a path that can be written.").format(path=typed))
             return
-        if not exists:
+        if not existing:
             self._write(path)
             return
 
@@ -109,7 +129,8 @@ class ExportDialog(ModalScreen[Path | None]):
             if sure:
                 self._write(path)
 
-        question = _("{path} exists. Replace it?").format(path=path)
+        names = ", ".join(str(other) for other in existing)
+        question = _("{path} exists. Replace it?").format(path=names)
         self.app.push_screen(Confirm(question), answer)
 
     def _write(self, path: Path) -> None:
@@ -119,7 +140,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 self.clinic_id,
                 str(self.query_one("#format", Select).value),
                 path,
-                language=current_language(),
+                language=str(self.query_one("#language", Select).value),
                 anonymize=self.query_one("#anonymize", Checkbox).value,
             )
         except KlinikkaError as error:

@@ -16,9 +16,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Digits, Static
 
-from klinikka.exports.markdown import METHOD_NAMES
 from klinikka.i18n import N_, _
 from klinikka.models import RoundStatus
+from klinikka.tally import METHOD_NAMES
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.countdown import clock
 from klinikka.tui.text import user_text

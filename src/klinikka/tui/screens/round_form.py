@@ -11,10 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
 
 from klinikka.errors import KlinikkaError, ValidationError
-from klinikka.exports.markdown import METHOD_NAMES
 from klinikka.i18n import N_, _
 from klinikka.models import RoundView, VotingMethod
-from klinikka.tally import DEFAULT_DOTS, DEFAULT_POINTS
+from klinikka.tally import DEFAULT_DOTS, DEFAULT_POINTS, METHOD_NAMES
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.screens.clinic_form import line, seen_own_change, shown_message
 from klinikka.tui.text import user_text

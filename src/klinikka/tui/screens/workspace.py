@@ -364,8 +364,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
     def action_export(self) -> None:
         from klinikka.tui.screens.export_dialog import ExportDialog
 
-        def written(path: Path | None) -> None:
-            if path is not None:
+        def written(paths: list[Path] | None) -> None:
+            for path in paths or []:
                 self.notify(plain(_("Wrote {path}.").format(path=path)), markup=False)
 
         self.app.push_screen(ExportDialog(self.engine, self.clinic_id), written)

@@ -90,7 +90,9 @@ class SummaryPanel(PhasePanel):
         from klinikka.services.exporting import render_export
 
         try:
-            text = render_export(self.engine, self.clinic_id, "md", language=current_language())
+            text = render_export(
+                self.engine, self.clinic_id, "md", language=current_language()
+            ).decode("utf-8")
         except KlinikkaError as error:
             text = escape(str(error))  # shown in the preview's place; the app goes on
         text = preview_text(text)

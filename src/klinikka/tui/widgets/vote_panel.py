@@ -14,9 +14,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from klinikka.errors import BallotExistsError, KlinikkaError
-from klinikka.exports.markdown import METHOD_NAMES
 from klinikka.i18n import N_, _
 from klinikka.models import BallotView, RoundStatus, RoundView, VotingMethod
+from klinikka.tally import METHOD_NAMES
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.panel import PhasePanel, Run
 from klinikka.tui.widgets.results import result_bars
