@@ -121,7 +121,7 @@ def test_user_errors_are_one_line_on_stderr_with_exit_code_1(klinikka, args, mes
         ("new",),
         ("tally", "abc"),
         ("export", "1", "--format", "pdf"),
-        ("import", "x.csv", "--format", "padlet"),
+        ("import", "x.csv", "--format", "pdf"),
     ],
 )
 def test_wrong_usage_exits_with_2(klinikka, args) -> None:  # type: ignore[no-untyped-def]
@@ -472,7 +472,7 @@ def test_export_csv_writes_the_ideas_and_the_results_beside_them(
     assert ideas_file.splitlines()[0].startswith("Nro;Teema;Idea;")
     assert "Matalan kynnyksen palvelut" in ideas_file
     lines = results.read_bytes().decode("utf-8-sig").splitlines()
-    assert lines[1].split(";")[5:8] == ["Ennaltaehkäisevät palvelut", "2", "66,7"]
+    assert lines[1].split(";")[6:9] == ["Ennaltaehkäisevät palvelut", "2", "66,7"]
     # Standard output gets both tables, one after the other.
     shown = klinikka("--lang", "fi", "export", str(clinic_id), "--format", "csv")
     assert shown.code == 0

@@ -324,14 +324,15 @@ def test_csv_opens_in_a_finnish_excel(sample: tuple[Engine, int], language: str)
     assert all(len(row) == len(header) for row in rows)
     assert says["time"] in {row[-1] for row in rows}
     result_header, *results = results_rows
-    assert len(result_header) == 10 and all(len(row) == 10 for row in results)
+    assert len(result_header) == 11 and all(len(row) == 11 for row in results)
     first = [row for row in results if row[0] == "1"]
     top = first[0]
-    assert top[4] == "1" and top[6] == "11" and top[7] == "52,4"  # a decimal comma everywhere
-    assert top[5] == "Ennaltaehkäisevien sosiaali- ja terveyspalvelujen kehittäminen"
-    assert top[9] != "" and all(row[9] == "" for row in first[1:])
+    assert top[5] == "1" and top[7] == "11" and top[8] == "52,4"  # a decimal comma everywhere
+    assert top[6] == "Ennaltaehkäisevien sosiaali- ja terveyspalvelujen kehittäminen"
+    assert top[10] != "" and all(row[10] == "" for row in first[1:])
+    assert len({row[3] for row in results}) == 1  # every round is closed: all final
     # The round's own rows, then each stakeholder group's.
-    assert len({row[3] for row in first}) >= 2
+    assert len({row[4] for row in first}) >= 2
 
 
 # ---------------------------------------------------------------------------- JSON
@@ -361,6 +362,7 @@ HOSTILE = [
     "@SUM(A1:A2)",
     "&amp; &lt; <b>ei</b> <!-- kommentti -->",
     "😀 emoji 👩‍⚕️ مرحبا עברית",
+    "https://example.com/evil, www.example.fi ja maija@example.fi",
 ]
 RAW = "\x1b]52;c;aGVsbG8=\x07leikepöytä \x1b[31mpunainen\x1b[0m \u202ekäänteinen"
 FORBIDDEN = ("\x1b", "\x07", "\u202e", "aGVsbG8")
@@ -403,6 +405,9 @@ def test_hostile_text_stays_text_in_every_format(
         document = parse_document(data)
         assert {idea.text for idea in document.clinics[0].ideas} >= set(HOSTILE[1:])
     elif file_format == "md":
+        # Not even GitHub's autolinks (a bare URL, www., an e-mail address) make a link.
+        gfm = MarkdownIt("gfm-like").parse(text)
+        assert not [t for tok in gfm for t in (tok.children or []) if t.type == "link_open"]
         tokens = markdown_tokens(text)
         assert not [t for t in tokens if t.type in {"html_block", "html_inline", "link_open"}]
         assert not [t for t in tokens if t.type in {"image", "code_inline"}]
@@ -415,7 +420,7 @@ def test_hostile_text_stays_text_in_every_format(
         assert titles[0] == "<b>Klinikka</b> #1 | =1+1"
         assert "<i>Teema</i> *1* ###" in titles
         seen = markdown_text(text)
-        for value in HOSTILE[2:6]:  # headings, lists, tables, emphasis: all as typed
+        for value in [*HOSTILE[2:6], HOSTILE[-1]]:  # headings, lists, tables, links: as typed
             assert one_line(value) in seen
     elif file_format == "html":
         page = parsed_html(data)
@@ -468,3 +473,30 @@ def test_the_anonymised_variant_names_nobody(
         assert {"fi": "anonymisoitu", "sv": "anonymiserad", "en": "anonymised"}[language] in seen
         placeholder = {"fi": "[nimi poistettu]", "sv": "[namn borttaget]", "en": "[name removed]"}
         assert placeholder[language] in seen
+
+
+def test_the_anonymised_variant_forgets_no_deleted_name(engine: Engine) -> None:
+    """A participant deleted (it can be undone, so the row stays), an idea's author once the
+    idea was deleted: the texts may still name them, and the summary must not."""
+    clinic = create_clinic(engine, "Klinikka", language="fi")
+    person = participants.add_participant(
+        engine, clinic.id, "Eero Esimerkki", organisation="Salaseura ry"
+    )
+    gone = ideas.capture_idea(engine, clinic.id, "Poistettava", author="Outi Oja")
+    ideas.delete_ideas(engine, [gone.id])
+    participants.delete_participant(engine, person.id)
+    notes.add_note(
+        engine, clinic.id, NoteKind.NEXT_STEP, "Eero Esimerkki (Salaseura ry) ja Outi Oja."
+    )
+    for _ in range(3):  # often enough to be in the word cloud, unless it is left out
+        ideas.capture_idea(engine, clinic.id, "Lähetetään kutsu Virtaselle ja Esimerkille")
+    participants.add_participant(engine, clinic.id, "Maija Virtanen")
+
+    for file_format in FORMATS:
+        data = render_export(engine, clinic.id, file_format, language="fi", anonymize=True)
+        text = data.decode("utf-8-sig").casefold()
+        for name in ("eero", "esimerkki", "salaseura", "outi oja"):
+            assert name not in text, (file_format, name)
+    page = parsed_html(render_export(engine, clinic.id, "html", language="fi", anonymize=True))
+    words = [text_of(t) for t in page.find(".//figure[@class='cloud']").iter(f"{SVG}text")]
+    assert "kutsu" in words and "virtaselle" not in words and "esimerkille" not in words

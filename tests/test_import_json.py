@@ -109,7 +109,9 @@ def test_hidden_results_stay_hidden_in_the_summary(engine: Engine, clinic: Clini
     assert "| 1 | Ennaltaehkäisy" not in hidden
     assert "hidden until the round is closed" in summary("html")
     assert "100.0%" not in summary("html")
-    assert "Ennaltaehkäisy;1;" not in summary("csv")  # no score in the results table
+    hidden_csv = summary("csv")
+    assert "Ennaltaehkäisy;1;" not in hidden_csv  # no score in the results table
+    assert "hidden until the round is closed;All;;Ennaltaehkäisy;;;1;" in hidden_csv
     voting.close_round(engine, voting_round.id)
     assert "| 1 | Ennaltaehkäisy | 1 |" in summary("md")
     assert "Ennaltaehkäisy;1;100,0;1;yes" in summary("csv")

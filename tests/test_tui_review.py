@@ -80,12 +80,13 @@ async def test_an_export_path_the_system_refuses_is_a_message(tmp_path: Path) ->
         await pilot.press("f5", "ctrl+x")
         await until(pilot, lambda: isinstance(app.screen, ExportDialog))
         dialog = app.screen
+        error = dialog.query_one("#form-error", Static)
         for typed in ("~nosuchuser-klinikka/x.md", "bad\x00name.md"):
+            error.update("")
             dialog.query_one("#path", Input).value = typed
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await until(pilot, lambda: "not a path" in str(error.content))
             assert app.screen is dialog
-            assert "not a path" in str(dialog.query_one("#form-error", Static).content)
 
 
 async def test_a_clinic_deleted_elsewhere_returns_to_the_list(tmp_path: Path) -> None:

@@ -67,17 +67,28 @@ def names_in(clinic: DocClinic) -> list[str]:
     return sorted(dict.fromkeys([*persons, *organisations]), key=len, reverse=True)
 
 
-def anonymize_clinic(clinic: DocClinic, *, placeholder: str = "[…]") -> DocClinic:
+def anonymize_clinic(
+    clinic: DocClinic,
+    *,
+    placeholder: str = "[…]",
+    more_persons: Iterable[str] = (),
+    more_organisations: Iterable[str] = (),
+) -> DocClinic:
     """The clinic without names and organisations: participants keep only their group.
 
     Voters become "1", "2", … in the order they voted; the activity log, whose sentences name
     people, is left out; so are file names an idea was imported from. A name written in a
     text becomes ``placeholder`` (see the module's docstring for how names are found).
+    ``more_persons`` and ``more_organisations`` are names the clinic no longer holds (a deleted
+    participant, an idea's author once the idea was deleted) that its texts may still name.
     """
     placeholder = " ".join(placeholder.split())
     if not placeholder:
         raise ValueError("the placeholder must not be empty")
-    scrub = _scrubber(*_names(clinic), placeholder)
+    persons, organisations = _names(clinic)
+    persons = _distinct_names([*persons, *_name_like(more_persons)])
+    organisations = _distinct_names([*organisations, *_name_like(more_organisations)])
+    scrub = _scrubber(persons, organisations, placeholder)
 
     def line(text: str) -> str:
         return _fit(scrub(text), _ONE_LINE_LIMIT)
@@ -162,6 +173,10 @@ def _names(clinic: DocClinic) -> tuple[list[str], list[str]]:
     persons += [clinic.facilitator, clinic.note_taker]
     organisations = [person.organisation for person in clinic.participants]
     return _name_like(persons), _name_like(organisations)
+
+
+def _distinct_names(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
 
 
 def _name_like(texts: Iterable[str]) -> list[str]:

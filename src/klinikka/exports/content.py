@@ -58,7 +58,7 @@ class ScoreRow:
 @dataclass(frozen=True)
 class GroupBreakdown:
     name: str
-    ballots: int
+    ballots: str  # as a number is written
     rows: tuple[ScoreRow, ...]
 
 
@@ -97,13 +97,15 @@ class Summary:
     title: str
     facts: tuple[tuple[str, str], ...]  # (label, value): date, facilitator, note-taker, counts
     goal: str
-    participants: tuple[tuple[str, int], ...]  # (group, people)
+    participants: tuple[tuple[str, str], ...]  # (group, how many people, as a number is written)
     organisations: tuple[str, ...]
     themes: tuple[ThemeSection, ...]
     rounds: tuple[RoundSection, ...]
     notes: tuple[tuple[str, tuple[str, ...]], ...]  # (heading, texts): decisions, next steps…
     kept: tuple[KeptTheme, ...]
     idea_texts: tuple[str, ...] = field(default=(), repr=False)  # for the word cloud
+    # Words the word cloud must not show: an anonymised summary's removed names.
+    cloud_exclude: tuple[str, ...] = field(default=(), repr=False)
     made_on: str = ""
 
 
@@ -157,6 +159,7 @@ def build_summary(
     *,
     anonymized: bool = False,
     today: date | None = None,
+    cloud_exclude: tuple[str, ...] = (),
 ) -> Summary:
     """The summary of ``clinic`` (already anonymised if ``anonymized``) in ``language``."""
     t: Callable[[str], str] = i18n.translations(language).gettext
@@ -193,7 +196,7 @@ def build_summary(
         title=clinic.title,
         facts=tuple(facts),
         goal=clinic.goal,
-        participants=_participants(clinic, t),
+        participants=_participants(clinic, t, language),
         organisations=()
         if anonymized
         else tuple(sorted({p.organisation for p in clinic.participants if p.organisation})),
@@ -206,17 +209,24 @@ def build_summary(
         ),
         kept=_kept(clinic, top, results, t),
         idea_texts=tuple(idea.text for idea in clinic.ideas),
+        cloud_exclude=cloud_exclude,
         made_on=short_date(today or date.today(), language),
     )
 
 
-def _participants(clinic: DocClinic, t: Callable[[str], str]) -> tuple[tuple[str, int], ...]:
+def _participants(
+    clinic: DocClinic, t: Callable[[str], str], language: str
+) -> tuple[tuple[str, str], ...]:
     counts: dict[int | None, int] = {}
     for person in clinic.participants:
         counts[person.group] = counts.get(person.group, 0) + 1
-    rows = [(group.name, counts[group.id]) for group in clinic.groups if counts.get(group.id)]
+    rows = [
+        (group.name, number(counts[group.id], language))
+        for group in clinic.groups
+        if counts.get(group.id)
+    ]
     if counts.get(None):
-        rows.append((t("No group"), counts[None]))
+        rows.append((t("No group"), number(counts[None], language)))
     return tuple(rows)
 
 
@@ -295,7 +305,8 @@ def _round(
         rules.append(t("{points} points per voter").format(points=voting_round.points_budget))
     if voting_round.cap_per_theme:
         rules.append(t("at most {cap} per theme").format(cap=voting_round.cap_per_theme))
-    sentence = t("Method") + f": {', '.join(rules)}. " + t("Ballots") + f": {result.ballot_count}."
+    ballots = number(result.ballot_count, language)
+    sentence = t("Method") + f": {', '.join(rules)}. " + t("Ballots") + f": {ballots}."
     if voting_round.runoff_of in numbers:
         runoff = t("A runoff between the tied themes of round {number}.")
         sentence += " " + runoff.format(number=numbers[voting_round.runoff_of])
@@ -326,7 +337,7 @@ def _round(
         by_group = tuple(
             GroupBreakdown(
                 name=group.group_name or t("No group"),
-                ballots=group.ballot_count,
+                ballots=number(group.ballot_count, language),
                 rows=tuple(_row(score, None, language) for score in group.scores),
             )
             for group in result.by_group

@@ -33,9 +33,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def cell(value: str) -> str:
     """User text as a safe cell: no control characters, never a formula."""
     text = strip_controls(value, keep_newlines=True)
-    return (
-        "'" + text if text.startswith(_FORMULA_STARTS) or value.startswith(("\t", "\r")) else text
-    )
+    # Spaces and line breaks before the sign do not stop a spreadsheet from reading a formula.
+    risky = text.lstrip().startswith(_FORMULA_STARTS) or value.startswith(("\t", "\r"))
+    return "'" + text if risky else text
 
 
 def decimal(value: float, digits: int = 1) -> str:
@@ -115,6 +115,7 @@ def _results(report: ClinicReport, t: Callable[[str], str]) -> bytes:
         t("Round"),
         t("Round title"),
         t("Method"),
+        t("Status"),
         t("Stakeholder group"),
         t("Rank"),
         t("Theme"),
@@ -123,8 +124,14 @@ def _results(report: ClinicReport, t: Callable[[str], str]) -> bytes:
         t("Ballots"),
         t("Winner"),
     ]
-    titles = {voting_round.id: voting_round.title for voting_round in report.clinic.rounds}
+    rounds = {voting_round.id: voting_round for voting_round in report.clinic.rounds}
+    themes = {theme.id: theme.name for theme in report.clinic.themes}
     rows: list[list[str]] = []
+
+    def status(result: RoundResult) -> str:
+        if result.hidden:
+            return t("hidden until the round is closed")
+        return t("final") if result.closed else t("not final: the round is open")
 
     def add(result: RoundResult, group: str | None, ballots: int, scores: list[ThemeScore]) -> None:
         """One row a theme: the round's own results (``group`` None), or a group's."""
@@ -132,8 +139,9 @@ def _results(report: ClinicReport, t: Callable[[str], str]) -> bytes:
             rows.append(
                 [
                     str(result.number),
-                    cell(titles.get(result.round_id, "")),
+                    cell(rounds[result.round_id].title if result.round_id in rounds else ""),
                     t(METHOD_NAMES[result.method]),
+                    status(result),
                     t("All") if group is None else cell(group),
                     str(score.rank),
                     cell(score.name),
@@ -146,7 +154,25 @@ def _results(report: ClinicReport, t: Callable[[str], str]) -> bytes:
 
     for result in report.results:
         if result.hidden:
-            continue  # hidden until closed: the summary says so, the table has no figures
+            # The round and its themes are listed, with no figures: they are hidden.
+            on_ballot = rounds[result.round_id].themes if result.round_id in rounds else []
+            for theme_id in on_ballot:
+                rows.append(
+                    [
+                        str(result.number),
+                        cell(rounds[result.round_id].title),
+                        t(METHOD_NAMES[result.method]),
+                        status(result),
+                        t("All"),
+                        "",
+                        cell(themes.get(theme_id, "")),
+                        "",
+                        "",
+                        str(result.ballot_count),
+                        "",
+                    ]
+                )
+            continue
         add(result, None, result.ballot_count, result.scores)
         for group in result.by_group:
             add(result, group.group_name or t("No group"), group.ballot_count, group.scores)

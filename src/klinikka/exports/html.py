@@ -96,7 +96,7 @@ def _block(value: str) -> str:
     )
 
 
-def render_html(summary: Summary, *, placeholder: str = "") -> str:
+def render_html(summary: Summary) -> str:
     """The summary as an HTML5 document in the summary's language."""
     t = summary.t
     out = [
@@ -125,7 +125,7 @@ def render_html(summary: Summary, *, placeholder: str = "") -> str:
         out += ['<section id="goal">', f"<h2>{heading}</h2>", _block(summary.goal)]
         out.append("</section>")
     out += _participants(summary)
-    out += _ideas(summary, placeholder)
+    out += _ideas(summary)
     for voting_round in summary.rounds:
         out += _round(voting_round, summary)
     for heading, texts in summary.notes:
@@ -171,7 +171,7 @@ def _participants(summary: Summary) -> list[str]:
     return out
 
 
-def _ideas(summary: Summary, placeholder: str) -> list[str]:
+def _ideas(summary: Summary) -> list[str]:
     if not summary.themes:
         return []
     from klinikka.exports.wordcloud import word_cloud_svg
@@ -181,7 +181,7 @@ def _ideas(summary: Summary, placeholder: str) -> list[str]:
     out = ['<section id="ideas">', f"<h2>{heading}</h2>"]
     caption = t("The words used most in the ideas")
     cloud = word_cloud_svg(
-        summary.idea_texts, summary.language, exclude=placeholder.split(), title=caption
+        summary.idea_texts, summary.language, exclude=summary.cloud_exclude, title=caption
     )
     if cloud:
         out += ['<figure class="cloud">', cloud, f"<figcaption>{escape(caption)}</figcaption>"]

@@ -16,6 +16,8 @@ from klinikka.text import strip_controls
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 # Line breaks and runs of space become one space; no-break spaces (in dates, numbers) stay.
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+# What GFM's autolinks start from; a backslash before the ":", "." or "@" stops them.
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=://)|(?<=\bwww)(?=\.)|@", re.IGNORECASE)
 _LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 
 
@@ -30,8 +32,11 @@ def escape(text: str) -> str:
 
 
 def escape_inline(text: str) -> str:
-    """User text inside a line (after a label): only inline markup needs escaping there."""
-    return _INLINE.sub(r"\\\1", _SPACE.sub(" ", strip_controls(text)).strip())
+    """User text inside a line (after a label): only inline markup needs escaping there, and
+    what GitHub-flavoured Markdown would turn into a link by itself (``://``, ``www.``, an
+    e-mail address's ``@``)."""
+    escaped = _INLINE.sub(r"\\\1", _SPACE.sub(" ", strip_controls(text)).strip())
+    return _AUTOLINK.sub(lambda match: "\\" + match.group(0), escaped)
 
 
 def escape_heading(text: str) -> str:

@@ -102,7 +102,9 @@ def _render(
 
         document = build_document(engine, clinic_id, anonymize=anonymize, placeholder=placeholder)
         return [ExportFile("", render_json(document).encode("utf-8"))]
-    report = build_report(engine, clinic_id, anonymize=anonymize, placeholder=placeholder)
+    report = build_report(
+        engine, clinic_id, anonymize=anonymize, placeholder=placeholder, language=language
+    )
     if file_format == "csv":
         from klinikka.exports.csv_export import render_csv
 
@@ -110,13 +112,21 @@ def _render(
         return [ExportFile("", ideas), ExportFile(RESULTS_SUFFIX, results)]
     from klinikka.exports.content import build_summary
 
+    # The word cloud of an anonymised summary leaves out the names (inflected too) and the
+    # placeholder's own words.
+    hidden = (*report.removed_names, *placeholder.split()) if anonymize else ()
     summary = build_summary(
-        report.clinic, report.results, language, anonymized=anonymize, today=today
+        report.clinic,
+        report.results,
+        language,
+        anonymized=anonymize,
+        today=today,
+        cloud_exclude=hidden,
     )
     if file_format == "html":
         from klinikka.exports.html import render_html
 
-        return [ExportFile("", render_html(summary, placeholder=placeholder).encode("utf-8"))]
+        return [ExportFile("", render_html(summary).encode("utf-8"))]
     from klinikka.exports.markdown import render_markdown
 
     return [ExportFile("", render_markdown(summary).encode("utf-8"))]
@@ -124,6 +134,8 @@ def _render(
 
 def export_paths(path: Path, file_format: str) -> list[Path]:
     """Every file an export to ``path`` writes (a CSV export writes two)."""
+    if not path.name or path.name in {".", ".."}:  # "", ".", "/": a folder, not a file
+        raise ExportError(N_("{path} is a folder."), path=str(path))
     if file_format == "csv":
         return [path, path.with_name(path.stem + RESULTS_SUFFIX + path.suffix)]
     return [path]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -12,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from klinikka.errors import KlinikkaError
-from klinikka.i18n import LANGUAGES, N_, _
+from klinikka.i18n import LANGUAGES, N_, _, ngettext
 from klinikka.services.exporting import FORMATS, export_paths, suggested_name, write_export
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES, shown_message
+from klinikka.tui.text import user_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -53,6 +55,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         self.engine = engine
         self.clinic_id = clinic_id
         self.folder = folder or Path.cwd()
+        self._writing = False  # an export is being written (ctrl+s again does nothing)
 
     def compose(self) -> ComposeResult:
         formats = [(_(FORMAT_NAMES[name]), name) for name in FORMATS]
@@ -118,6 +121,9 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         try:
             path = Path(typed).expanduser()
             existing = [other for other in export_paths(path, file_format) if other.is_file()]
+        except KlinikkaError as error:  # a folder
+            self._error(str(error))
+            return
         except (RuntimeError, ValueError, OSError):  # "~nobody/x", a NUL, a name too long
             self._error(_("“{path}” is not a path that can be written.").format(path=typed))
             return
@@ -130,26 +136,49 @@ class ExportDialog(ModalScreen[list[Path] | None]):
                 self._write(path)
 
         names = ", ".join(str(other) for other in existing)
-        question = _("{path} exists. Replace it?").format(path=names)
+        question = ngettext(
+            "{path} exists. Replace it?", "{path} exist. Replace them?", len(existing)
+        ).format(path=names)
         self.app.push_screen(Confirm(question), answer)
 
     def _write(self, path: Path) -> None:
+        # A big clinic's HTML takes seconds: written in a thread, the app stays responsive.
+        if self._writing:
+            return
+        self._writing = True
+        self.query_one("#form-error", Static).update(user_text(_("Writing…"), style="italic"))
+        self._write_in_thread(
+            path,
+            str(self.query_one("#format", Select).value),
+            str(self.query_one("#language", Select).value),
+            self.query_one("#anonymize", Checkbox).value,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write_in_thread(
+        self, path: Path, file_format: str, language: str, anonymize: bool
+    ) -> None:
         try:
             written = write_export(
                 self.engine,
                 self.clinic_id,
-                str(self.query_one("#format", Select).value),
+                file_format,
                 path,
-                language=str(self.query_one("#language", Select).value),
-                anonymize=self.query_one("#anonymize", Checkbox).value,
+                language=language,
+                anonymize=anonymize,
             )
         except KlinikkaError as error:
-            self._error(str(error))
+            self.app.call_from_thread(self._failed, str(error))
             return
         except (ValueError, OSError):  # a path the system refuses in its own way
-            self._error(_("“{path}” is not a path that can be written.").format(path=path))
+            message = _("“{path}” is not a path that can be written.").format(path=path)
+            self.app.call_from_thread(self._failed, message)
             return
-        self.dismiss(written)
+        self.app.call_from_thread(self.dismiss, written)
+
+    def _failed(self, message: str) -> None:
+        self._writing = False
+        self._error(message)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
