@@ -513,3 +513,77 @@ def test_the_command_line_offers_every_export_format() -> None:
     from klinikka.services.exporting import FORMATS
 
     assert EXPORT_FORMATS == FORMATS
+
+
+IMPORTS = Path(__file__).resolve().parent.parent / "sample_data" / "imports"
+
+
+def test_import_a_zoom_chat_dry_run_then_for_real_then_again(klinikka, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    chat = str(IMPORTS / "zoom-meeting_saved_chat.txt")
+    dry = klinikka("import", chat, "--clinic", str(clinic_id), "--dry-run")
+    assert dry.code == 0, dry.err
+    assert "would be added" in dry.out and "nothing was changed" in dry.out
+    assert "a reaction, not a message" in dry.out and "a private message" in dry.out
+    assert "Palveluohjaus yhteen numeroon" in dry.out  # the first ideas are shown
+    engine = open_database(db_path)
+    assert len(ideas.search_ideas(engine, clinic_id)) == 1  # the seeded one only
+    done = klinikka("import", chat, "--clinic", str(clinic_id))
+    assert done.code == 0 and "added from zoom-meeting_saved_chat.txt" in done.out
+    imported = [i for i in ideas.search_ideas(engine, clinic_id) if i.source == "import"]
+    assert len(imported) > 3 and {i.source_format for i in imported} == {"zoom"}
+    assert all(i.source_file == "zoom-meeting_saved_chat.txt" for i in imported)
+    assert any(i.original_author == "Mikko Korhonen" for i in imported)
+    again = klinikka("import", chat, "--clinic", str(clinic_id))
+    assert again.code == 0 and "0 ideas added" in again.out
+    assert f"not added again: {len(imported)}" in again.out
+    engine.dispose()
+
+
+def test_import_a_csv_list_needs_its_columns_named(klinikka, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    listed = str(IMPORTS / "lista.csv")
+    refused = klinikka("import", listed, "--clinic", str(clinic_id), "--format", "csv")
+    assert refused.code == 1 and "--text-column" in refused.err
+    wrong = klinikka(
+        "import", listed, "--clinic", str(clinic_id), "--format", "csv", "--text-column", "Teksti"
+    )
+    assert wrong.code == 1 and "Idea" in wrong.err and "Traceback" not in wrong.err
+    done = klinikka(
+        "import",
+        listed,
+        "--clinic",
+        str(clinic_id),
+        "--format",
+        "csv",
+        "--text-column",
+        "idea",
+        "--author-column",
+        "NIMI",
+        "--group-column",
+        "Ryhmä",
+    )
+    assert done.code == 0, done.err
+    engine = open_database(db_path)
+    grouped = [i for i in ideas.search_ideas(engine, clinic_id) if i.source_format == "csv"]
+    assert grouped and any(i.group_name for i in grouped)
+    engine.dispose()
+
+
+def test_ideas_from_a_chat_need_a_clinic_and_bad_files_are_refused(
+    klinikka, db_path: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clinic_id = seeded_vote(db_path)
+    no_clinic = klinikka("import", str(IMPORTS / "teams-fi.txt"))
+    assert no_clinic.code == 1 and "--clinic" in no_clinic.err
+    empty = tmp_path / "tyhjä.txt"
+    empty.write_bytes(b"")
+    result = klinikka("import", str(empty), "--clinic", str(clinic_id))
+    assert result.code == 1 and "empty" in result.err
+    binary = tmp_path / "kuva.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = klinikka("import", str(binary), "--clinic", str(clinic_id))
+    assert result.code == 1 and "Traceback" not in result.err
+    engine = open_database(db_path)
+    assert len(ideas.search_ideas(engine, clinic_id)) == 1  # nothing was imported
+    engine.dispose()

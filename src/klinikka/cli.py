@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 # The formats this version reads and writes (PRODUCT.md lists the ones still to come).
-IMPORT_FORMATS = ("auto", "json")
+IMPORT_FORMATS = ("auto", "json", "padlet", "zoom", "teams", "text", "csv")  # importers.base
 EXPORT_FORMATS = ("md", "html", "csv", "json")  # services.exporting.FORMATS (not imported)
 # Ids are SQLite integers: anything outside is a usage error, not a crash.
 ID = click.IntRange(1, 2**63 - 1)
@@ -115,6 +115,74 @@ def _export_language(ctx: click.Context, engine: Engine, clinic_id: int) -> str:
     from klinikka.services.clinics import get_clinic_summary
 
     return get_clinic_summary(engine, clinic_id).language
+
+
+def _import_ideas(
+    ctx: click.Context,
+    file: Path,
+    data: bytes,
+    clinic_id: int | None,
+    file_format: str,
+    columns: Any,
+    include_private: bool,
+    dry_run: bool,
+) -> None:
+    """Ideas from Padlet, Zoom, Teams, a text or a CSV list into a clinic, previewed."""
+    from klinikka.importers.detect import parse_file
+    from klinikka.services.importing import import_ideas
+
+    parsed = parse_file(
+        data, file.name, file_format, columns=columns, include_private=include_private
+    )
+    if clinic_id is None:
+        fail(_("Ideas from a file like this go into a clinic: give it with --clinic ID."))
+    plan = import_ideas(
+        _open(ctx, create=False), clinic_id, parsed, file_name=file.name, raw=data, dry_run=dry_run
+    )
+    count = len(plan.new)
+    if dry_run:
+        message = i18n.ngettext(
+            "Dry run: {count} idea would be added from {file}; nothing was changed.",
+            "Dry run: {count} ideas would be added from {file}; nothing was changed.",
+            count,
+        )
+    else:
+        message = i18n.ngettext(
+            "{count} idea added from {file}.", "{count} ideas added from {file}.", count
+        )
+    say(message.format(count=count, file=file.name))
+    if plan.already:
+        say(_("Already imported before, not added again: {count}.").format(count=plan.already))
+    if plan.typed:
+        say(_("Already typed by hand, not added: {count}.").format(count=len(plan.typed)))
+        for item in plan.typed[:5]:
+            say("  = " + _one_line(item.text))
+    if plan.new_themes:
+        themes = ", ".join(plan.new_themes)
+        say(_("New themes from the file's sections: {themes}.").format(themes=themes))
+    if plan.unknown_groups:
+        groups = ", ".join(plan.unknown_groups)
+        say(
+            _("No stakeholder group is called {groups}: those ideas have none.").format(
+                groups=groups
+            )
+        )
+    if plan.skipped:
+        say(_("Left out: {count}.").format(count=len(plan.skipped)))
+        for reason, times in plan.skipped_by_reason():
+            say(f"  {times} × " + _(reason))
+    if plan.first:
+        say(_("The first ideas:") if dry_run else _("The first ideas added:"))
+        for item in plan.first:
+            who = f" — {item.author}" if item.author else ""
+            say("  • " + _one_line(item.text) + _one_line(who))
+
+
+def _one_line(text: str, limit: int = 100) -> str:
+    from klinikka.text import strip_controls
+
+    line = " ".join(strip_controls(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def build_cli() -> click.Group:
@@ -228,9 +296,31 @@ def build_cli() -> click.Group:
         help=_("The file's format."),
     )
     @click.option("--dry-run", is_flag=True, help=_("Show what would be imported; change nothing."))
+    @click.option(
+        "--text-column",
+        metavar=_("NAME"),
+        help=_("A CSV list: the column with the ideas (--format csv)."),
+    )
+    @click.option("--author-column", metavar=_("NAME"), help=_("A CSV list: the authors' column."))
+    @click.option(
+        "--group-column", metavar=_("NAME"), help=_("A CSV list: the stakeholder groups' column.")
+    )
+    @click.option(
+        "--include-private",
+        is_flag=True,
+        help=_("A Zoom chat: import private messages too (left out by default)."),
+    )
     @click.pass_context
     def import_command(
-        ctx: click.Context, file: Path, clinic_id: int | None, file_format: str, dry_run: bool
+        ctx: click.Context,
+        file: Path,
+        clinic_id: int | None,
+        file_format: str,
+        dry_run: bool,
+        text_column: str | None,
+        author_column: str | None,
+        group_column: str | None,
+        include_private: bool,
     ) -> None:
         from klinikka.importers.klinikka_json import MAX_FILE_BYTES, parse_document
         from klinikka.services.transfer import import_document
@@ -252,13 +342,19 @@ def build_cli() -> click.Group:
             looks_like_json = (
                 file.suffix.lower() == ".json" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
             )
-            file_format = "json" if looks_like_json else ""
-            if not file_format:
-                fail(
-                    _("Cannot tell the format of {path}; choose one with --format.").format(
-                        path=file
-                    )
-                )
+            file_format = "json" if looks_like_json else "auto"
+        if file_format != "json":
+            from klinikka.importers.base import CsvColumns
+
+            columns = None
+            if text_column:
+                columns = CsvColumns(text_column, author_column or "", group_column or "")
+            elif file_format == "csv":
+                fail(_("A CSV list needs --text-column: the name of the column with the ideas."))
+            _import_ideas(
+                ctx, file, data, clinic_id, file_format, columns, include_private, dry_run
+            )
+            return
         document = parse_document(data)
         report = import_document(
             _open(ctx),

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from klinikka.errors import KlinikkaError
-from klinikka.i18n import N_, _
+from klinikka.i18n import N_, _, ngettext
 from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
@@ -98,13 +98,14 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             priority=True,
         ),
         Binding("f7", "merge", N_("Merge marked"), id="idea.merge", priority=True),
+        Binding("ctrl+l", "import_ideas", N_("Import"), id="idea.import", priority=True),
         Binding("ctrl+n", "participant", N_("Participants"), id="participants.open", priority=True),
         Binding("f9", "present", N_("Present"), id="workspace.present", priority=True),
         Binding("escape", "back", N_("Clinics"), id="workspace.back"),
     ]
     # Keys that only mean something in one phase: out of the footer (and inert) elsewhere.
     PHASE_ACTIONS = {
-        "ideas": {"star", "move", "search", "mark", "mark_move", "merge"},
+        "ideas": {"star", "move", "search", "mark", "mark_move", "merge", "import_ideas"},
         "themes": {"describe", "reorder"},
         "vote": {"new_round", "open_close", "by_group", "runoff", "decide", "other_round"},
         "summary": {"note_kind", "export"},
@@ -360,6 +361,19 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
     def action_note_kind(self) -> None:
         self.query_one(SummaryPanel).next_kind()
+
+    def action_import_ideas(self) -> None:
+        from klinikka.tui.screens.import_dialog import ImportDialog
+
+        def imported(count: int | None) -> None:
+            if count is None:
+                return
+            self.klinikka.seen_own_change()
+            self.reload()
+            message = ngettext("{count} idea imported.", "{count} ideas imported.", count)
+            self.notify(message.format(count=count))
+
+        self.app.push_screen(ImportDialog(self.engine, self.clinic_id), imported)
 
     def action_export(self) -> None:
         from klinikka.tui.screens.export_dialog import ExportDialog
