@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
@@ -67,6 +68,7 @@ class ImportDialog(ModalScreen[int | None]):
         self.folder = folder or Path.cwd()
         # What the preview showed, and for which choices: ctrl+s imports only that.
         self._previewed: tuple[tuple[object, ...], Parsed, bytes] | None = None
+        self._working = False  # a file is being read or imported
 
     def compose(self) -> ComposeResult:
         formats = [(_(name), code) for code, name in FORMAT_NAMES.items()]
@@ -130,80 +132,101 @@ class ImportDialog(ModalScreen[int | None]):
             self.query_one("#private", Checkbox).value,
         )
 
-    def _parse(self) -> tuple[Parsed, bytes] | None:
-        from klinikka.importers.base import MAX_FILE_BYTES, CsvColumns, too_large
-        from klinikka.importers.detect import parse_file
-
-        typed, file_format, text_column, author_column, group_column, private = self._choices()
-        assert isinstance(typed, str) and isinstance(text_column, str)
-        try:
-            path = Path(typed).expanduser()
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise too_large(path.stat().st_size)
-            data = path.read_bytes()
-        except KlinikkaError as error:
-            self._error(str(error))
-            return None
-        except FileNotFoundError:
-            self._error(_("There is no file {path}.").format(path=typed))
-            return None
-        except IsADirectoryError:
-            self._error(_("{path} is a folder.").format(path=typed))
-            return None
-        except (OSError, RuntimeError, ValueError) as error:
-            reason = getattr(error, "strerror", None) or ""
-            self._error(_("Cannot read {path}: {reason}").format(path=typed, reason=reason))
-            return None
-        if file_format == "csv" and not text_column:
-            self._error(_("A CSV list needs the name of the column with the ideas."))
-            return None
-        columns = (
-            CsvColumns(text_column, str(author_column), str(group_column)) if text_column else None
-        )
-        try:
-            parsed = parse_file(
-                data, path.name, str(file_format), columns=columns, include_private=bool(private)
-            )
-        except KlinikkaError as error:
-            self._error(str(error))
-            return None
-        return parsed, data
-
     def action_preview(self) -> None:
-        from klinikka.services.importing import plan_import
-
+        choices = self._choices()
         self._error("")
         self._clear()
-        found = self._parse()
-        if found is None:
+        if choices[1] == "csv" and not choices[2]:
+            self._error(_("A CSV list needs the name of the column with the ideas."))
             return
-        parsed, data = found
-        name = Path(str(self._choices()[0])).name
+        self._busy(_("Reading…"))
+        self._preview_in_thread(choices)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _preview_in_thread(self, choices: tuple[object, ...]) -> None:
+        """Read, parse and plan off the event loop (a 20 MB chat takes seconds)."""
+        from klinikka.services.importing import plan_import
+
         try:
+            parsed, data = read_and_parse(choices)
+            name = Path(str(choices[0])).name
             plan = plan_import(self.engine, self.clinic_id, parsed, file_name=name)
         except KlinikkaError as error:
-            self._error(str(error))
+            self.app.call_from_thread(self._failed, str(error))
             return
+        self.app.call_from_thread(self._show, choices, parsed, data, plan)
+
+    def _show(
+        self, choices: tuple[object, ...], parsed: Parsed, data: bytes, plan: ImportPlan
+    ) -> None:
+        self._busy("")
+        if choices != self._choices():
+            return  # changed while it was read: Enter again reads what is typed now
         self.query_one("#preview-text", Static).update(describe(plan, preview=True))
-        self._previewed = (self._choices(), parsed, data)
+        self._previewed = (choices, parsed, data)
+
+    def _failed(self, message: str) -> None:
+        self._busy("")
+        self._error(message)
+
+    def _busy(self, message: str) -> None:
+        self._working = bool(message)
+        hint = message or _("Enter shows what would be imported; ctrl+s imports it.")
+        self.query_one("#hint", Static).update(user_text(hint, style="italic" if message else ""))
 
     def action_save(self) -> None:
-        from klinikka.services.importing import import_ideas
-
+        if self._working:
+            return
         if self._previewed is None or self._previewed[0] != self._choices():
             self.action_preview()  # shown first: ctrl+s again imports what it shows
             return
         choices, parsed, data = self._previewed
-        name = Path(str(choices[0])).name
+        self._busy(_("Importing…"))
+        self._import_in_thread(Path(str(choices[0])).name, parsed, data)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _import_in_thread(self, name: str, parsed: Parsed, data: bytes) -> None:
+        from klinikka.services.importing import import_ideas
+
         try:
             plan = import_ideas(self.engine, self.clinic_id, parsed, file_name=name, raw=data)
         except KlinikkaError as error:
-            self._error(str(error))
+            self.app.call_from_thread(self._failed, str(error))
             return
-        self.dismiss(plan.added)
+        self.app.call_from_thread(self.dismiss, plan.added)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def read_and_parse(choices: tuple[object, ...]) -> tuple[Parsed, bytes]:
+    """The file the dialog names, read and parsed; KlinikkaError says what is wrong."""
+    from klinikka.errors import ImportFormatError
+    from klinikka.importers.base import MAX_FILE_BYTES, CsvColumns, too_large
+    from klinikka.importers.detect import parse_file
+
+    typed, file_format, text_column, author_column, group_column, private = choices
+    try:
+        path = Path(str(typed)).expanduser()
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise too_large(path.stat().st_size)
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise ImportFormatError(N_("There is no file {path}."), path=typed) from error
+    except IsADirectoryError as error:
+        raise ImportFormatError(N_("{path} is a folder."), path=typed) from error
+    except (OSError, RuntimeError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or ""
+        raise ImportFormatError(
+            N_("Cannot read {path}: {reason}"), path=typed, reason=reason
+        ) from error
+    columns = (
+        CsvColumns(str(text_column), str(author_column), str(group_column)) if text_column else None
+    )
+    parsed = parse_file(
+        data, path.name, str(file_format), columns=columns, include_private=bool(private)
+    )
+    return parsed, data
 
 
 def describe(plan: ImportPlan, *, preview: bool) -> Text:
