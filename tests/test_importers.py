@@ -6,7 +6,7 @@ import codecs
 import io
 import unicodedata
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -78,7 +78,7 @@ def test_padlet_csv_gives_posts_with_authors_times_and_sections() -> None:
     )
     assert (first.author, first.time, first.section, first.line) == (
         "Aino Laine",
-        datetime(2026, 11, 3, 9, 12, 44),
+        datetime(2026, 11, 3, 9, 12, 44, tzinfo=UTC),  # Padlet writes UTC: kept
         "Ennaltaehkäisy",
         2,
     )

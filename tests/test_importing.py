@@ -152,3 +152,44 @@ def test_groups_from_a_list_are_matched_and_unknown_ones_named(
 def test_an_import_into_a_missing_clinic_says_so(engine: Engine) -> None:
     with pytest.raises(NotFoundError):
         import_ideas(engine, 99, padlet(), file_name="a.csv")
+
+
+def test_an_import_is_undone_whole_and_can_then_be_done_again(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    from klinikka.services import history
+
+    typed = ideas.capture_idea(engine, clinic.id, "Kirjattu käsin ennen tuontia")
+    import_ideas(engine, clinic.id, padlet(), file_name="a.csv")
+    assert count(engine, "idea") == 5
+
+    history.undo(engine, clinic.id)
+
+    assert [i.id for i in ideas.search_ideas(engine, clinic.id)] == [typed.id]
+    assert count(engine, "theme") == 0 and count(engine, "import_batch") == 0
+    assert import_ideas(engine, clinic.id, padlet(), file_name="a.csv").added == 4
+
+
+def test_a_list_imported_again_with_more_columns_adds_nothing(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    """The note-taker forgot the names column and imports the list again with it."""
+    bare = Parsed(format="csv", items=[Item("Idea A"), Item("Idea B")])
+    named = Parsed(format="csv", items=[Item("Idea A", "Anna"), Item("Idea B", "Ville")])
+    assert import_ideas(engine, clinic.id, bare, file_name="lista.csv").added == 2
+    assert import_ideas(engine, clinic.id, named, file_name="lista.csv").already == 2
+    # A Teams chat copied again days later shows dates where it said "yesterday".
+    first = Parsed(format="teams", items=[Item("Hyvä idea", "Anna", datetime(1900, 1, 1, 16, 20))])
+    later = Parsed(format="teams", items=[Item("Hyvä idea", "Anna", datetime(2026, 11, 2, 16, 20))])
+    assert import_ideas(engine, clinic.id, first, file_name="t1.txt").added == 1
+    assert import_ideas(engine, clinic.id, later, file_name="t2.txt").added == 0
+
+
+def test_a_chat_name_with_an_organisation_after_it_is_the_participant(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    elina = participants.add_participant(engine, clinic.id, "Elina Mäkelä")
+    chat = Parsed(format="zoom", items=[Item("Idea", "Elina Mäkelä (Pirkanmaan hva)")])
+    import_ideas(engine, clinic.id, chat, file_name="chat.txt")
+    (idea,) = ideas.search_ideas(engine, clinic.id)
+    assert idea.participant_id == elina.id

@@ -151,31 +151,13 @@ def _import_ideas(
             "{count} idea added from {file}.", "{count} ideas added from {file}.", count
         )
     say(message.format(count=count, file=file.name))
-    if plan.already:
-        say(_("Already imported before, not added again: {count}.").format(count=plan.already))
-    if plan.typed:
-        say(_("Already typed by hand, not added: {count}.").format(count=len(plan.typed)))
-        for item in plan.typed[:5]:
-            say("  = " + _one_line(item.text))
-    if plan.new_themes:
-        themes = ", ".join(plan.new_themes)
-        say(_("New themes from the file's sections: {themes}.").format(themes=themes))
-    if plan.unknown_groups:
-        groups = ", ".join(plan.unknown_groups)
-        say(
-            _("No stakeholder group is called {groups}: those ideas have none.").format(
-                groups=groups
-            )
-        )
-    if plan.skipped:
-        say(_("Left out: {count}.").format(count=len(plan.skipped)))
-        for reason, times in plan.skipped_by_reason():
-            say(f"  {times} × " + _(reason))
+    for line in plan.preview_lines(_):
+        say(line)
     if plan.first:
         say(_("The first ideas:") if dry_run else _("The first ideas added:"))
         for item in plan.first:
-            who = f" — {item.author}" if item.author else ""
-            say("  • " + _one_line(item.text) + _one_line(who))
+            who = f" — {_one_line(item.author)}" if item.author else ""
+            say("  • " + _one_line(item.text) + who)
 
 
 def _one_line(text: str, limit: int = 100) -> str:
@@ -338,11 +320,11 @@ def build_cli() -> click.Group:
             fail(_("There is no file {path}.").format(path=file))
         except OSError as error:
             fail(_("Cannot read {path}: {reason}").format(path=file, reason=error.strerror or ""))
-        if file_format == "auto":
-            looks_like_json = (
-                file.suffix.lower() == ".json" or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-            )
-            file_format = "json" if looks_like_json else "auto"
+        if file_format == "auto" and not (text_column and file.suffix.lower() != ".json"):
+            from klinikka.importers.detect import detect
+
+            # A *.json file goes to the JSON reader even if broken, which says where.
+            file_format = "json" if file.suffix.lower() == ".json" else detect(data, file.name)
         if file_format != "json":
             from klinikka.importers.base import CsvColumns
 

@@ -104,7 +104,7 @@ def _ideas(clinic: DocClinic, anonymized: bool, t: Callable[[str], str], languag
                 t("yes") if one.starred else "",
                 str(one.merged_into) if one.merged_into else "",
                 cell(source(one)),
-                timestamp(one.created_at, language),
+                timestamp(one.provenance.original_time or one.created_at, language),
             ]
             rows.append(row)
     return _table(header, rows)

@@ -24,6 +24,15 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 # The formats, as ``--format`` names them ("auto" detects).
 FORMATS = ("json", "padlet", "zoom", "teams", "text", "csv")
+# How a preview names the format it recognised.
+FORMAT_LABELS = {
+    "json": N_("klinikka's JSON"),
+    "padlet": N_("a Padlet board"),
+    "zoom": N_("a Zoom chat"),
+    "teams": N_("a Teams chat"),
+    "text": N_("plain text"),
+    "csv": N_("a CSV list"),
+}
 
 
 @dataclass(frozen=True)

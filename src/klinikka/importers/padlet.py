@@ -14,8 +14,9 @@ päivystävät yhdessä.",,Aino Laine,2026-11-03 09:12:44 UTC,,Ennaltaehkäisy
 - A post without subject and body is skipped: empty, or only an attachment.
 - The author "Anonymous" (Padlet's name for an anonymous post) is no author.
 - "Created At" gives the time: ``2026-11-03 09:12:44``, with ``T``, with or without seconds,
-  or Finnish ``3.11.2026 9.12``; a zone (``UTC``, ``Z``, ``+02:00``) is dropped and the time
-  kept as written. A time that cannot be read is no time, not a skip.
+  or Finnish ``3.11.2026 9.12``; a zone after it (``UTC``, ``GMT``, ``Z``, ``+02:00``) is
+  kept, so the moment is right whatever the machine's zone (without one the time is the
+  file's local time). A time that cannot be read is no time, not a skip.
 - Sections become suggested themes, in the order they first appear, and each post's
   ``section``; sections that differ only in case or spacing are one section.
 """
@@ -27,7 +28,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from klinikka.errors import ImportFormatError
 from klinikka.i18n import N_
@@ -197,6 +198,11 @@ def _time(value: str) -> datetime | None:
     match = _TIME.search(value)
     if match is None:
         return None
+    moment = _naive_time(match)
+    return _with_zone(moment, value[match.end() :]) if moment is not None else None
+
+
+def _naive_time(match: re.Match[str]) -> datetime | None:
     parts = match.groupdict()
     try:
         if parts["year"] is not None:
@@ -218,3 +224,17 @@ def _time(value: str) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+_ZONE = re.compile(r"^\s*(?:(?P<utc>UTC|GMT|Z)|(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2}))")
+
+
+def _with_zone(moment: datetime, rest: str) -> datetime:
+    """``moment`` in the zone written after it, if one is."""
+    zone = _ZONE.match(rest)
+    if zone is None:
+        return moment
+    if zone["utc"]:
+        return moment.replace(tzinfo=UTC)
+    offset = timedelta(hours=int(zone["hours"]), minutes=int(zone["minutes"]))
+    return moment.replace(tzinfo=timezone(-offset if zone["sign"] == "-" else offset))

@@ -15,7 +15,9 @@ do and does it in one transaction, all or nothing:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,9 +26,8 @@ from sqlmodel import Session, col, func, select
 
 from klinikka.errors import ImportFormatError
 from klinikka.i18n import N_, NP_
-from klinikka.importers.base import Item, Parsed, Skip
+from klinikka.importers.base import FORMAT_LABELS, Item, Parsed, Skip, excerpt
 from klinikka.models import (
-    Activity,
     Clinic,
     Idea,
     IdeaSource,
@@ -36,14 +37,7 @@ from klinikka.models import (
     Theme,
     utcnow,
 )
-from klinikka.services._base import (
-    MAX_NAME,
-    actor,
-    get_clinic,
-    read_session,
-    summary_json,
-    write_session,
-)
+from klinikka.services._base import MAX_NAME, Action, action, get_clinic, read_session
 from klinikka.services.participants import match_group
 from klinikka.text import name_key, strip_controls
 
@@ -72,23 +66,65 @@ class ImportPlan:
     def first(self) -> list[Item]:
         return self.new[:PREVIEW_ITEMS]
 
+    def preview_lines(self, _: Callable[[str], str]) -> list[str]:
+        """What the preview says after its headline, as lines (``_`` translates)."""
+        lines = [
+            _("Recognised as {format}.").format(
+                format=_(FORMAT_LABELS.get(self.format, self.format))
+            )
+        ]
+        if self.already:
+            lines.append(
+                _("Already imported before, not added again: {count}.").format(count=self.already)
+            )
+        if self.typed:
+            lines.append(
+                _("Already typed by hand, not added: {count}.").format(count=len(self.typed))
+            )
+            lines += ["  = " + excerpt(item.text) for item in self.typed[:PREVIEW_ITEMS]]
+        if self.new_themes:
+            lines.append(
+                _("New themes from the file's sections: {themes}.").format(
+                    themes=", ".join(self.new_themes)
+                )
+            )
+        if self.unknown_groups:
+            lines.append(
+                _("No stakeholder group is called {groups}: those ideas have none.").format(
+                    groups=", ".join(self.unknown_groups)
+                )
+            )
+        if self.skipped:
+            lines.append(_("Left out: {count}.").format(count=len(self.skipped)))
+            lines += [f"  {times} × " + _(reason) for reason, times in self.skipped_by_reason()]
+            for skip in self.skipped[:PREVIEW_ITEMS]:
+                where = _("line {line}").format(line=skip.line)
+                what = f" — {excerpt(skip.excerpt)}" if skip.excerpt else ""
+                lines.append(f"    {where}: " + _(skip.reason) + what)
+        return lines
+
     def skipped_by_reason(self) -> list[tuple[str, int]]:
         """Each reason for skipping, with how many items it left out (most first)."""
         return Counter(skip.reason for skip in self.skipped).most_common()
 
 
 def item_uid(file_format: str, item: Item, occurrence: int) -> str:
-    """An imported idea's uid: the same message from the same place always gets the same one."""
-    when = item.time.isoformat() if item.time else ""
-    key = "\x1f".join((file_format, name_key(item.author), when, item.text, str(occurrence)))
+    """An imported idea's uid: the same message from the same place always gets the same one.
+
+    Its format, the time of day it was written (to the minute) and its text, and which of
+    several such it is: not the author (a CSV list imported again with its names column is the
+    same list) nor the date (Teams shows "yesterday 10.42" one day and "3.11. 10.42" later).
+    """
+    when = item.time.strftime("%H:%M") if item.time else ""
+    key = "\x1f".join((file_format, when, item.text, str(occurrence)))
     return "import-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _uids(parsed: Parsed) -> list[str]:
-    seen: Counter[tuple[str, datetime | None, str]] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
     uids = []
     for item in parsed.items:
-        key = (name_key(item.author), item.time, item.text)
+        key = (item.time.strftime("%H:%M") if item.time else "", item.text)
         uids.append(item_uid(parsed.format, item, seen[key]))
         seen[key] += 1
     return uids
@@ -161,6 +197,14 @@ def plan_import(engine: Engine, clinic_id: int, parsed: Parsed, *, file_name: st
         return _plan(session, clinic_id, parsed, file_name)
 
 
+class _NothingToImport(Exception):
+    """Raised inside the import's transaction when it has nothing to add: it rolls back."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+
 def import_ideas(
     engine: Engine,
     clinic_id: int,
@@ -170,78 +214,110 @@ def import_ideas(
     raw: bytes = b"",
     dry_run: bool = False,
 ) -> ImportPlan:
-    """Import what ``plan_import`` shows, in one transaction: every new idea, or none."""
+    """Import what ``plan_import`` shows, in one transaction: every new idea, or none.
+
+    The import is one undoable action: ctrl+z (``history.undo``) takes its ideas, the themes
+    it made and its record away again, unless they were changed since.
+    """
     if not parsed.items and not parsed.skipped:
         raise ImportFormatError(N_("The file holds no ideas."))
-    with write_session(engine) as session:
-        clinic = get_clinic(session, clinic_id)
-        plan = _plan(session, clinic_id, parsed, file_name)
-        plan.dry_run = dry_run
-        if dry_run or not plan.new:
-            return plan
-        batch = ImportBatch(
-            clinic_id=clinic_id,
-            source_format=parsed.format,
-            file_name=file_name,
-            file_sha256=hashlib.sha256(raw).hexdigest(),
-            idea_count=len(plan.new),
-        )
-        session.add(batch)
-        session.flush()
-        themes = _theme_ids(session, clinic_id, plan.new_themes)
-        people = {
-            name_key(name): (person_id, group_id)
-            for person_id, name, group_id in session.exec(
-                select(Participant.id, Participant.name, Participant.group_id).where(
-                    Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None)
-                )
-            ).all()
-        }
-        groups = _groups(session, clinic_id)
-        now = utcnow()
-        rows = []
-        for item, uid in zip(plan.new, plan.new_uids, strict=True):
-            person_id, group_id = people.get(name_key(item.author), (None, None))
-            if item.group:
-                group_id = match_group(groups, item.group) or group_id
-            rows.append(
-                {
-                    "uid": uid,
-                    "clinic_id": clinic_id,
-                    "text": item.text,
-                    "theme_id": themes.get(name_key(item.section)) if item.section else None,
-                    "participant_id": person_id,
-                    "author": item.author,
-                    "group_id": group_id,
-                    "starred": False,
-                    "created_at": now,
-                    "updated_at": now,
-                    "source": IdeaSource.IMPORT,
-                    "source_format": parsed.format,
-                    "source_file": file_name,
-                    "import_batch_id": batch.id,
-                    "original_author": item.author or None,
-                    "original_time": _on_clinic_day(item.time, clinic),
-                    "imported_at": now,
-                }
-            )
-        session.connection().execute(insert(Idea), rows)
-        clinic.updated_at = now
-        session.add(
-            Activity(
-                clinic_id=clinic_id,
-                action="import.ideas",
-                summary=summary_json(
-                    NP_(
-                        "Imported {count} idea from {file}.", "Imported {count} ideas from {file}."
-                    ),
-                    {"count": len(rows), "file": file_name},
-                ),
-                actor=actor(),
-            )
-        )
-        plan.added = len(rows)
+    if dry_run:
+        plan = plan_import(engine, clinic_id, parsed, file_name=file_name)
+        plan.dry_run = True
         return plan
+    message = NP_("Imported {count} idea from {file}.", "Imported {count} ideas from {file}.")
+    try:
+        with action(engine, clinic_id, "import.ideas", message, file=file_name) as act:
+            return _import(act, clinic_id, parsed, file_name, raw)
+    except _NothingToImport as nothing:
+        return nothing.plan
+
+
+def _import(act: Action, clinic_id: int, parsed: Parsed, file_name: str, raw: bytes) -> ImportPlan:
+    session = act.session
+    clinic = get_clinic(session, clinic_id)
+    # Planned again inside the transaction: another klinikka may have imported meanwhile.
+    plan = _plan(session, clinic_id, parsed, file_name)
+    plan.dry_run = False
+    if not plan.new:
+        raise _NothingToImport(plan)
+    batch = ImportBatch(
+        clinic_id=clinic_id,
+        source_format=parsed.format,
+        file_name=file_name,
+        file_sha256=hashlib.sha256(raw).hexdigest(),
+        idea_count=len(plan.new),
+    )
+    session.add(batch)
+    session.flush()
+    themes = _theme_ids(session, clinic_id, plan.new_themes)
+    people = _people(session, clinic_id)
+    groups = _groups(session, clinic_id)
+    now = utcnow()
+    rows = []
+    for item, uid in zip(plan.new, plan.new_uids, strict=True):
+        person_id, group_id = _person(people, item.author)
+        if item.group:
+            group_id = match_group(groups, item.group) or group_id
+        rows.append(
+            {
+                "uid": uid,
+                "clinic_id": clinic_id,
+                "text": item.text,
+                "theme_id": themes.get(name_key(item.section)) if item.section else None,
+                "participant_id": person_id,
+                "author": item.author,
+                "group_id": group_id,
+                "starred": False,
+                "created_at": now,
+                "updated_at": now,
+                "source": IdeaSource.IMPORT,
+                "source_format": parsed.format,
+                "source_file": file_name,
+                "import_batch_id": batch.id,
+                "original_author": item.author or None,
+                "original_time": _on_clinic_day(item.time, clinic),
+                "imported_at": now,
+            }
+        )
+    ids = (
+        session.connection()
+        .execute(insert(Idea).returning(col(Idea.id), sort_by_parameter_order=True), rows)
+        .scalars()
+        .all()
+    )
+    for row, idea_id in zip(rows, ids, strict=True):
+        act.inserted("idea", {"id": idea_id, **row})
+    clinic.updated_at = now
+    session.add(clinic)
+    act.fields["count"] = len(rows)
+    plan.added = len(rows)
+    return plan
+
+
+def _people(session: Session, clinic_id: int) -> dict[str, tuple[int | None, int | None]]:
+    return {
+        name_key(name): (person_id, group_id)
+        for person_id, name, group_id in session.exec(
+            select(Participant.id, Participant.name, Participant.group_id).where(
+                Participant.clinic_id == clinic_id, col(Participant.deleted_at).is_(None)
+            )
+        ).all()
+    }
+
+
+# "Elina Mäkelä (Pirkanmaan hyvinvointialue)": a chat name with an organisation after it.
+_AFTER_NAME = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _person(
+    people: dict[str, tuple[int | None, int | None]], author: str
+) -> tuple[int | None, int | None]:
+    """The participant an author's name is (as typed, or without an organisation after it)."""
+    found = people.get(name_key(author))
+    if found is None:
+        found = people.get(name_key(_AFTER_NAME.sub("", author)))
+    return found or (None, None)
 
 
 def _theme_ids(session: Session, clinic_id: int, new_names: list[str]) -> dict[str, int]:

@@ -46,7 +46,7 @@ class ImportDialog(ModalScreen[int | None]):
 
     DEFAULT_CSS = """
     ImportDialog .dialog { width: 90%; max-width: 100; height: 90%; }
-    ImportDialog Grid { grid-size: 2; grid-columns: 16 1fr; grid-gutter: 0 1; height: auto; }
+    ImportDialog Grid { grid-size: 2; grid-columns: 22 1fr; grid-gutter: 0 1; height: auto; }
     ImportDialog Grid > Label { color: $text-muted; }
     ImportDialog Input, ImportDialog SelectCurrent { background: $boost; }
     ImportDialog #columns { display: none; }
@@ -98,15 +98,18 @@ class ImportDialog(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         field = self.query_one("#path", Input)
-        field.value = str(self.folder) + "/"
+        # A path typed whole replaces nothing; a bare name is looked for in this folder.
+        field.placeholder = str(self.folder) + "/…"
         field.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.query_one("#columns").set_class(event.value == "csv", "shown")
+        self.query_one("#private").display = event.value in {"auto", "zoom"}
         self._clear()
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._previewed = None  # the preview no longer matches what is typed
+        self._error("")
 
     def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
         self._clear()
@@ -148,8 +151,8 @@ class ImportDialog(ModalScreen[int | None]):
         from klinikka.services.importing import plan_import
 
         try:
-            parsed, data = read_and_parse(choices)
-            name = Path(str(choices[0])).name
+            parsed, data = read_and_parse(choices, self.folder)
+            name = typed_path(str(choices[0]), self.folder).name
             plan = plan_import(self.engine, self.clinic_id, parsed, file_name=name)
         except KlinikkaError as error:
             self.app.call_from_thread(self._failed, str(error))
@@ -182,7 +185,7 @@ class ImportDialog(ModalScreen[int | None]):
             return
         choices, parsed, data = self._previewed
         self._busy(_("Importing…"))
-        self._import_in_thread(Path(str(choices[0])).name, parsed, data)
+        self._import_in_thread(typed_path(str(choices[0]), self.folder).name, parsed, data)
 
     @work(thread=True, exclusive=True, group="import")
     def _import_in_thread(self, name: str, parsed: Parsed, data: bytes) -> None:
@@ -199,7 +202,19 @@ class ImportDialog(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-def read_and_parse(choices: tuple[object, ...]) -> tuple[Parsed, bytes]:
+def typed_path(typed: str, folder: Path) -> Path:
+    """The path as typed or dropped into the terminal: quotes and ``\\ `` escapes undone, a
+    relative path taken from ``folder``."""
+    text = typed.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    elif "\\ " in text:
+        text = text.replace("\\ ", " ")
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def read_and_parse(choices: tuple[object, ...], folder: Path) -> tuple[Parsed, bytes]:
     """The file the dialog names, read and parsed; KlinikkaError says what is wrong."""
     from klinikka.errors import ImportFormatError
     from klinikka.importers.base import MAX_FILE_BYTES, CsvColumns, too_large
@@ -207,7 +222,7 @@ def read_and_parse(choices: tuple[object, ...]) -> tuple[Parsed, bytes]:
 
     typed, file_format, text_column, author_column, group_column, private = choices
     try:
-        path = Path(str(typed)).expanduser()
+        path = typed_path(str(typed), folder)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise too_large(path.stat().st_size)
         data = path.read_bytes()
@@ -243,40 +258,7 @@ def describe(plan: ImportPlan, *, preview: bool) -> Text:
             "{count} idea added from {file}.", "{count} ideas added from {file}.", count
         )
     lines = [user_text(headline.format(count=count, file=plan.file_name), style="bold")]
-    if plan.already:
-        lines.append(
-            user_text(
-                _("Already imported before, not added again: {count}.").format(count=plan.already)
-            )
-        )
-    if plan.typed:
-        lines.append(
-            user_text(_("Already typed by hand, not added: {count}.").format(count=len(plan.typed)))
-        )
-        lines += [
-            user_text("  = " + item.text.replace("\n", " ")) for item in plan.typed[:MAX_SHOWN]
-        ]
-    if plan.new_themes:
-        lines.append(
-            user_text(
-                _("New themes from the file's sections: {themes}.").format(
-                    themes=", ".join(plan.new_themes)
-                )
-            )
-        )
-    if plan.unknown_groups:
-        lines.append(
-            user_text(
-                _("No stakeholder group is called {groups}: those ideas have none.").format(
-                    groups=", ".join(plan.unknown_groups)
-                )
-            )
-        )
-    if plan.skipped:
-        lines.append(user_text(_("Left out: {count}.").format(count=len(plan.skipped))))
-        lines += [
-            user_text(f"  {times} × " + _(reason)) for reason, times in plan.skipped_by_reason()
-        ]
+    lines += [user_text(line) for line in plan.preview_lines(_)]
     if plan.first:
         lines.append(user_text(_("The first ideas:"), style="bold"))
         for item in plan.first:
