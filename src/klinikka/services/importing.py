@@ -3,13 +3,14 @@
 The parsers (``importers/``) turn a file into items; this service decides what an import would
 do and does it in one transaction, all or nothing:
 - an item imported before (from this file or any other holding the same message: the same
-  format, author, time and text) is not added again, so importing a file twice, or a chat saved
-  again later in the meeting, adds only what is new;
+  format, time of day and text, see ``item_uid``) is not added again, so importing a file
+  twice, or a chat saved again later in the meeting, adds only what is new;
 - an item whose text was already typed by hand into the clinic (the same words, case and
   spacing aside) is not added either, and the preview lists it;
 - a Padlet section becomes a theme (an existing theme of the same name is used);
 - an author is linked to the participant of that name, and gets their group;
-- each idea keeps its provenance: the format, the file's name, the original author and time.
+- each idea keeps its provenance: the format, the file's name, the original author and time;
+- the import is one undoable action (its ideas, new themes and record go together).
 """
 
 from __future__ import annotations
