@@ -193,3 +193,24 @@ def test_a_chat_name_with_an_organisation_after_it_is_the_participant(
     import_ideas(engine, clinic.id, chat, file_name="chat.txt")
     (idea,) = ideas.search_ideas(engine, clinic.id)
     assert idea.participant_id == elina.id
+
+
+def test_an_import_whose_ideas_were_worked_on_is_not_undone(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    from klinikka.errors import ConflictError
+    from klinikka.services import history
+
+    import_ideas(engine, clinic.id, padlet(), file_name="a.csv")
+    starred = next(i for i in ideas.search_ideas(engine, clinic.id) if i.theme_name is None)
+    ideas.star_idea(engine, starred.id)
+    history.undo(engine, clinic.id)  # takes back the star
+
+    moved = next(i for i in ideas.search_ideas(engine, clinic.id) if i.theme_name == "Nuoret")
+    ideas.move_ideas(engine, [moved.id], None)
+    with engine.connect() as connection:  # the move is another process's: it stays
+        connection.execute(text("UPDATE activity SET actor = 'other' WHERE action = 'idea.move'"))
+        connection.commit()
+    with pytest.raises(ConflictError):
+        history.undo(engine, clinic.id)
+    assert count(engine, "idea") == 4 and count(engine, "import_batch") == 1

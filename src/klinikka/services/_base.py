@@ -176,6 +176,11 @@ class Action:
         # What the log will say; the body may change it once it knows what it did.
         self.message: str | tuple[str, str] | None = None
 
+    def record(self, change: dict[str, object]) -> None:
+        """Record an undo step of its own kind (``history._revert`` knows each ``op``)."""
+        if self.recorder is not None:
+            self.recorder.changes.append(change)
+
     def inserted(self, table: str, row: dict[str, object]) -> None:
         """Record a row inserted with Core (no flush sees it), so undo can delete it."""
         if self.recorder is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -108,7 +109,45 @@ def _referenced(connection: Any, table: Table, pk: dict[str, Any]) -> bool:
     return False
 
 
+# The columns of an imported idea that any later action could change.
+_BATCH_COLUMNS = (
+    "id, text, theme_id, participant_id, author, group_id, starred, merged_into_id,"
+    " deleted_at, updated_at"
+)
+
+
+def batch_digest(connection: Any, batch_id: int) -> str:
+    """A fingerprint of the ideas one import added, as they are now: an import's undo is
+    recorded as its batch and this fingerprint, not as ten thousand rows."""
+    rows = connection.execute(
+        text(f"SELECT {_BATCH_COLUMNS} FROM idea WHERE import_batch_id = :b ORDER BY id"),
+        {"b": batch_id},
+    ).all()
+    encoded = json.dumps([[encode_value(value) for value in row] for row in rows])
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _revert_batch(connection: Any, change: dict[str, Any]) -> None:
+    """Delete the ideas an import added, if none was changed since and nothing points at them."""
+    batch_id = int(change["batch"])
+    if batch_digest(connection, batch_id) != change["digest"]:
+        raise _stale()
+    merged_into_them = connection.execute(
+        text(
+            "SELECT count(*) FROM idea WHERE merged_into_id IN"
+            " (SELECT id FROM idea WHERE import_batch_id = :b)"
+        ),
+        {"b": batch_id},
+    ).scalar()
+    if merged_into_them:
+        raise _stale()
+    connection.execute(text("DELETE FROM idea WHERE import_batch_id = :b"), {"b": batch_id})
+
+
 def _revert(connection: Any, change: dict[str, Any]) -> None:
+    if change["op"] == "insert_batch":
+        _revert_batch(connection, change)
+        return
     table = _table(change["table"])
     if change["op"] == "insert":
         # Undoing an insert deletes the row: only if nobody changed it or came to rely on it.

@@ -39,6 +39,7 @@ from klinikka.models import (
     utcnow,
 )
 from klinikka.services._base import MAX_NAME, Action, action, get_clinic, read_session
+from klinikka.services.history import batch_digest
 from klinikka.services.participants import match_group
 from klinikka.text import name_key, strip_controls
 
@@ -281,14 +282,17 @@ def _import(act: Action, clinic_id: int, parsed: Parsed, file_name: str, raw: by
                 "imported_at": now,
             }
         )
-    ids = (
-        session.connection()
-        .execute(insert(Idea).returning(col(Idea.id), sort_by_parameter_order=True), rows)
-        .scalars()
-        .all()
+    connection = session.connection()
+    connection.execute(insert(Idea), rows)
+    # Undone as one step: the batch's ideas, while they are as imported (history.py).
+    act.record(
+        {
+            "op": "insert_batch",
+            "table": "idea",
+            "batch": batch.id,
+            "digest": batch_digest(connection, batch.id or 0),
+        }
     )
-    for row, idea_id in zip(rows, ids, strict=True):
-        act.inserted("idea", {"id": idea_id, **row})
     clinic.updated_at = now
     session.add(clinic)
     act.fields["count"] = len(rows)
