@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from klinikka.db import open_database
@@ -57,3 +58,32 @@ async def test_a_padlet_board_is_previewed_then_imported(tmp_path: Path) -> None
     assert found and all(idea.source_file == "padlet.csv" for idea in found)
     assert len(themes.list_themes(engine, clinic_id)) >= 2  # the board's sections
     engine.dispose()
+
+
+async def test_an_import_that_fails_is_said_and_the_app_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klinikka.services import importing
+
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("database disk image is malformed")
+
+    monkeypatch.setattr(importing, "import_ideas", broken)
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, ImportDialog))
+        dialog = app.screen
+        dialog.query_one("#path", Input).value = str(IMPORTS / "ideat.txt")
+        await pilot.press("enter")
+        preview = dialog.query_one("#preview-text", Static)
+        await until(pilot, lambda: "ideat.txt" in str(preview.render()))
+        await pilot.press("ctrl+s")
+        error = dialog.query_one("#form-error", Static)
+        await until(pilot, lambda: "nothing was changed" in str(error.render()))
+        assert app.screen is dialog and app.is_running
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ImportDialog))

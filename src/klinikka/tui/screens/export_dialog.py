@@ -17,7 +17,7 @@ from klinikka.i18n import LANGUAGES, N_, _, ngettext
 from klinikka.services.exporting import FORMATS, export_paths, suggested_name, write_export
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES, shown_message
-from klinikka.tui.text import user_text
+from klinikka.tui.text import plain, user_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -174,11 +174,24 @@ class ExportDialog(ModalScreen[list[Path] | None]):
             message = _("“{path}” is not a path that can be written.").format(path=path)
             self.app.call_from_thread(self._failed, message)
             return
-        self.app.call_from_thread(self.dismiss, written)
+        except Exception as error:  # no check foresaw it: said in one line, not crashed
+            reason = " ".join(str(error).split())[:200] or type(error).__name__
+            message = _("Cannot write {path}: {reason}").format(path=path, reason=reason)
+            self.app.call_from_thread(self._failed, message)
+            return
+        self.app.call_from_thread(self._done, written)
+
+    def _done(self, written: list[Path]) -> None:
+        if self.is_current:
+            self.dismiss(written)
+            return
+        for path in written:  # closed while it was written: still said
+            self.app.notify(plain(_("Wrote {path}.").format(path=path)), markup=False)
 
     def _failed(self, message: str) -> None:
         self._writing = False
-        self._error(message)
+        if self.is_current:
+            self._error(message)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -157,11 +157,16 @@ class ImportDialog(ModalScreen[int | None]):
         except KlinikkaError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
+        except Exception as error:  # the database went away, a disk error: said, not crashed
+            self.app.call_from_thread(self._failed, unexpected(error))
+            return
         self.app.call_from_thread(self._show, choices, parsed, data, plan)
 
     def _show(
         self, choices: tuple[object, ...], parsed: Parsed, data: bytes, plan: ImportPlan
     ) -> None:
+        if not self.is_current:
+            return  # closed while the file was read
         self._busy("")
         if choices != self._choices():
             return  # changed while it was read: Enter again reads what is typed now
@@ -169,8 +174,14 @@ class ImportDialog(ModalScreen[int | None]):
         self._previewed = (choices, parsed, data)
 
     def _failed(self, message: str) -> None:
+        if not self.is_current:
+            return
         self._busy("")
         self._error(message)
+
+    def _done(self, added: int) -> None:
+        if self.is_current:
+            self.dismiss(added)
 
     def _busy(self, message: str) -> None:
         self._working = bool(message)
@@ -196,10 +207,19 @@ class ImportDialog(ModalScreen[int | None]):
         except KlinikkaError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self.dismiss, plan.added)
+        except Exception as error:  # all or nothing: the transaction rolled back
+            self.app.call_from_thread(self._failed, unexpected(error))
+            return
+        self.app.call_from_thread(self._done, plan.added)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def unexpected(error: Exception) -> str:
+    """An error no check foresaw, as one line for the dialog."""
+    reason = " ".join(str(error).split())[:200] or type(error).__name__
+    return _("The import failed and nothing was changed: {reason}").format(reason=reason)
 
 
 def typed_path(typed: str, folder: Path) -> Path:
