@@ -38,7 +38,6 @@ FORMAT_NAMES = {
     "text": N_("Text: an idea a line or a paragraph"),
     "csv": N_("CSV list (name the columns)"),
 }
-MAX_SHOWN = 5
 
 
 class ImportDialog(ModalScreen[int | None]):
