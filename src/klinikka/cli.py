@@ -128,6 +128,7 @@ def _import_ideas(
     dry_run: bool,
 ) -> None:
     """Ideas from Padlet, Zoom, Teams, a text or a CSV list into a clinic, previewed."""
+    from klinikka.importers.base import excerpt
     from klinikka.importers.detect import parse_file
     from klinikka.services.importing import import_ideas
 
@@ -156,15 +157,8 @@ def _import_ideas(
     if plan.first:
         say(_("The first ideas:") if dry_run else _("The first ideas added:"))
         for item in plan.first:
-            who = f" — {_one_line(item.author)}" if item.author else ""
-            say("  • " + _one_line(item.text) + who)
-
-
-def _one_line(text: str, limit: int = 100) -> str:
-    from klinikka.text import strip_controls
-
-    line = " ".join(strip_controls(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+            who = f" — {excerpt(item.author)}" if item.author else ""
+            say("  • " + excerpt(item.text, 100) + who)
 
 
 def build_cli() -> click.Group:

@@ -115,7 +115,7 @@ def one_line(text: str, limit: int = MAX_NAME) -> str:
 
 
 def excerpt(text: str, limit: int = 80) -> str:
-    """The start of a skipped text, on one line, to show beside the reason."""
+    """The start of a text, on one line, for a preview (a skipped text beside its reason)."""
     line = " ".join(strip_controls(text, keep_newlines=False).split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
