@@ -8,7 +8,7 @@ importing gives everything new ids and keeps the uids.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,7 +23,7 @@ from pydantic import (
 from klinikka.models import ClinicStatus, IdeaSource, NoteKind, RoundStatus, VotingMethod
 from klinikka.text import strip_controls
 
-FORMAT_NAME = "klinikka"
+FORMAT_NAME: Final = "klinikka"
 FORMAT_VERSION = 1
 
 
