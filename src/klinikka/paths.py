@@ -33,3 +33,18 @@ def styles_dir() -> Path:
 
 def sample_data_dir() -> Path:
     return _shipped("sample_data")
+
+
+def config_dir() -> Path:
+    """The user's klinikka settings (e.g. ~/.config/klinikka/): who they are, keymaps."""
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def state_dir() -> Path:
+    """What klinikka keeps between runs that is not data (e.g. ~/.local/state/klinikka/):
+    error reports and lines typed but not yet saved."""
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False)
