@@ -168,30 +168,52 @@ def test_engine_from_a_url(tmp_path: Path) -> None:
     assert make_engine(f"sqlite:///{tmp_path / 'url.db'}").dialect.name == "sqlite"
 
 
-def test_a_file_of_an_older_version_is_upgraded_with_its_data(tmp_path: Path) -> None:
+_OLD_ROWS = (
+    "INSERT INTO clinic (id, uid, title, goal, facilitator, note_taker, language, status,"
+    " created_at, updated_at) VALUES (1, 'c1', 'Vanha klinikka', '', '', '', 'fi', 'active',"
+    " '2026-11-01 09:00:00.000000', '2026-11-01 09:00:00.000000')",
+    "INSERT INTO idea (uid, clinic_id, text, author, starred, created_at, updated_at, source)"
+    " VALUES ('i1', 1, 'Säilyy päivityksessä', '', 0, '2026-11-01 09:01:00.000000',"
+    " '2026-11-01 09:01:00.000000', 'live')",
+    "INSERT INTO activity (clinic_id, at, action, summary, actor, undo_data)"
+    " VALUES (1, '2026-11-01 09:01:00.000000', 'idea.capture', '', 'old', '')",
+)
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_a_file_of_an_older_version_is_upgraded_with_its_data(
+    tmp_path: Path, revision: str
+) -> None:
     from alembic import command
     from sqlalchemy import create_engine
 
     path = tmp_path / "old.db"
     old = create_engine(f"sqlite:///{path}")
-    command.upgrade(alembic_config(old), "0001")  # a file klinikka 0001 made
+    command.upgrade(alembic_config(old), revision)  # a file that klinikka made
     old.dispose()
-    engine = open_database(path)
-    clinic = clinics.create_clinic(engine, "Vanha klinikka")
-    ideas.capture_idea(engine, clinic.id, "Säilyy päivityksessä")
-    engine.dispose()
     with sqlite3.connect(path) as raw:
-        raw.execute("UPDATE alembic_version SET version_num = '0001'")
-        raw.execute("DROP INDEX ix_idea_clinic_order")
-        raw.execute("CREATE INDEX ix_idea_clinic_id ON idea (clinic_id)")
+        for statement in _OLD_ROWS:
+            raw.execute(statement)
+    raw.close()
 
     engine = open_database(path)
     with engine.connect() as connection:
-        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         indexes = {
             row[1] for row in connection.exec_driver_sql("PRAGMA index_list(idea)").fetchall()
         }
-    assert revision == HEAD_REVISION == "0002"
+        logged = connection.exec_driver_sql("SELECT action, request_uid FROM activity").all()
+    assert found == HEAD_REVISION == "0003"
     assert "ix_idea_clinic_order" in indexes and "ix_idea_clinic_id" not in indexes
-    assert [i.text for i in ideas.search_ideas(engine, clinic.id)] == ["Säilyy päivityksessä"]
+    assert [tuple(row) for row in logged] == [("idea.capture", None)]
+    assert [i.text for i in ideas.search_ideas(engine, 1)] == ["Säilyy päivityksessä"]
+    # The upgraded file takes requests: one committed once, however often it is tried.
+    from klinikka.errors import AlreadyDone
+    from klinikka.services._base import requesting
+
+    with requesting("r-upgraded"):
+        ideas.capture_idea(engine, 1, "Uusi idea")
+    with pytest.raises(AlreadyDone), requesting("r-upgraded"):
+        ideas.capture_idea(engine, 1, "Uusi idea")
+    assert len(ideas.search_ideas(engine, 1)) == 2
     engine.dispose()

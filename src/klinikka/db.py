@@ -7,10 +7,11 @@ call: it checks the file without writing to it, then makes the engine and migrat
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Dialect, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -18,7 +19,7 @@ from klinikka.errors import DatabaseFileError, MissingDatabaseError
 from klinikka.i18n import N_
 
 # Every revision in migrations/versions, oldest first; a test checks it against Alembic.
-SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_REVISIONS = ("0001", "0002", "0003")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -71,9 +72,66 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _begin(connection: Any) -> None:
     # Writers take the lock at BEGIN, so two processes never deadlock upgrading a read lock.
     if connection.get_execution_options().get(WRITE):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(_SQLITE_BEGIN_WRITE)
     else:
         connection.exec_driver_sql("BEGIN")
+
+
+# ---------------------------------------------------------------- SQL on the DBAPI driver
+# The hot paths (services/_fast.py, the idea list) run on the driver's own cursor; what they
+# say differently on each backend is here, so the services stay the same on all of them.
+
+_SQLITE_BEGIN_WRITE = "BEGIN IMMEDIATE"
+
+
+def begin_write_sql(dialect_name: str) -> str | None:
+    """The statement that starts a write transaction on a DBAPI connection, or None where
+    the driver starts one itself at the first statement (PostgreSQL's drivers do); either way
+    the connection's ``commit()`` or ``rollback()`` ends it."""
+    # pysqlite runs with isolation_level=None (see _set_sqlite_pragmas): it begins nothing.
+    return _SQLITE_BEGIN_WRITE if dialect_name == "sqlite" else None
+
+
+def returns_lastrowid(dialect: Dialect) -> bool:
+    """Whether the driver's ``cursor.lastrowid`` is the id of the row just inserted (SQLite's
+    is; PostgreSQL's drivers need ``RETURNING``)."""
+    return dialect.name == "sqlite" or not dialect.insert_returning
+
+
+class DriverSQL:
+    """SQL written with SQLAlchemy's ``:name`` parameters, for a DBAPI cursor: compiled once a
+    dialect into its paramstyle (``?`` for sqlite3, ``%(name)s`` for psycopg)."""
+
+    __slots__ = ("_clause", "_compiled")
+
+    def __init__(self, sql: str) -> None:
+        self._clause = text(sql)
+        # id(dialect) -> (dialect, sql, names in order or None for named parameters); the
+        # dialect is held so that its id is not reused by another while it is here.
+        self._compiled: dict[int, tuple[Dialect, str, tuple[str, ...] | None]] = {}
+
+    def bind(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, Any]:
+        """The statement and its parameters, as ``cursor.execute`` takes them."""
+        found = self._compiled.get(id(dialect))
+        if found is None:
+            compiled = self._clause.compile(dialect=dialect)
+            order = tuple(compiled.positiontup or ()) if compiled.positional else None
+            found = self._compiled[id(dialect)] = (dialect, str(compiled), order)
+        _, sql, order = found
+        if order is None:
+            return sql, values
+        return sql, [values[name] for name in order]
+
+
+_DRIVER_SQL: dict[str, DriverSQL] = {}
+
+
+def driver_sql(sql: str) -> DriverSQL:
+    """The one DriverSQL for a statement (made the first time it is asked for)."""
+    found = _DRIVER_SQL.get(sql)
+    if found is None:
+        found = _DRIVER_SQL[sql] = DriverSQL(sql)
+    return found
 
 
 def make_engine(target: str | Path) -> Engine:

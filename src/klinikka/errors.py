@@ -64,3 +64,13 @@ class ImportFormatError(KlinikkaError):
 
 class ExportError(KlinikkaError):
     """An export could not be written."""
+
+
+class AlreadyDone(Exception):
+    """A request (``services._base.requesting``) that was committed before: a retry after an
+    unknown outcome. Not a KlinikkaError: nothing is wrong, and nothing was written again."""
+
+    def __init__(self, activity_id: int) -> None:
+        super().__init__(activity_id)
+        # The activity-log row the first, committed try wrote.
+        self.activity_id = activity_id

@@ -303,6 +303,9 @@ class Activity(SQLModel, table=True):
     # JSON list of reversible row changes; empty when the action cannot be undone.
     undo_data: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     undone_at: datetime | None = None
+    # The identity of the request that wrote it (``services._base.requesting``): a retry of a
+    # request already committed finds it here, and the unique index stops a second commit.
+    request_uid: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 # ---------------------------------------------------------------- read models

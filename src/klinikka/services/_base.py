@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event, insert, inspect
+from sqlalchemy import Engine, bindparam, event, insert, inspect, select
 from sqlmodel import Session, SQLModel
 
 from klinikka.db import WRITE
-from klinikka.errors import NotFoundError, ValidationError
+from klinikka.errors import AlreadyDone, NotFoundError, ValidationError
 from klinikka.i18n import N_
+from klinikka.identity import person
 from klinikka.models import Activity, Clinic, utcnow
 from klinikka.text import strip_controls
 
@@ -30,9 +30,13 @@ Row = TypeVar("Row", bound=SQLModel)
 
 # Statements built once: building a Core statement per call costs more than running it.
 INSERT_ACTIVITY = insert(Activity.__table__)  # type: ignore[attr-defined]
+FIND_REQUEST = select(Activity.__table__.c.id).where(  # type: ignore[attr-defined]
+    Activity.__table__.c.request_uid == bindparam("uid")  # type: ignore[attr-defined]
+)
 
-# Who did it: one id per klinikka process, so each of two people can undo their own actions.
-_actor = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+# Who did it: the person (identity.person), so each of two people undoes their own actions,
+# also after a restart. Looked up on first use: importing klinikka must not touch files.
+_actor: str | None = None
 
 MAX_TITLE = 200
 MAX_NAME = 200
@@ -40,13 +44,63 @@ MAX_TEXT = 20_000
 
 
 def actor() -> str:
+    """Whose actions this process logs (and, by default, undoes and redoes)."""
+    global _actor
+    if _actor is None:
+        _actor = person()
     return _actor
 
 
 def set_actor(name: str) -> None:
-    """Name this process in the activity log (the app sets it once at start)."""
+    """Name the person this process acts for in the activity log (the app may set it at start)."""
     global _actor
     _actor = name
+
+
+# The request the calls inside ``requesting`` belong to: the app's write queue names each
+# write, so that a retry after an unknown outcome (the COMMIT raised, but may have happened)
+# is recognised instead of saved twice. It is a context variable: each thread has its own.
+request_uid: ContextVar[str | None] = ContextVar("klinikka_request_uid", default=None)
+
+MAX_REQUEST_UID = 64
+
+
+@contextmanager
+def requesting(uid: str) -> Iterator[None]:
+    """Run the calls inside as the request ``uid`` (at most 64 characters).
+
+    The first action inside that commits stores the uid in its activity row; an action that
+    finds a row with it already raises AlreadyDone and writes nothing. Only that first action
+    uses the uid: it takes it as it starts, and gives it back if it does not commit, so any
+    later action in the block (none does so today) is a plain action of its own.
+    """
+    if not uid or len(uid) > MAX_REQUEST_UID:
+        raise ValueError(f"a request uid is 1 to {MAX_REQUEST_UID} characters: {uid!r}")
+    token = request_uid.set(uid)
+    try:
+        yield
+    finally:
+        request_uid.reset(token)
+
+
+def take_request() -> str | None:
+    """The running request's uid, for the action starting now; later actions get None."""
+    uid = request_uid.get()
+    if uid is not None:
+        request_uid.set(None)
+    return uid
+
+
+def give_back_request(uid: str | None) -> None:
+    """Return a taken uid to the request: the action that took it did not commit."""
+    if uid is not None:
+        request_uid.set(uid)
+
+
+def committed_request(connection: Any, uid: str) -> int | None:
+    """The id of the activity row a request wrote, if it was committed."""
+    found = connection.execute(FIND_REQUEST, {"uid": uid}).scalar()
+    return None if found is None else int(found)
 
 
 @contextmanager
@@ -210,30 +264,42 @@ def action(
     from ``NP_`` picks its plural form by the ``count`` field); the body
     may add fields through ``act.fields`` once it knows them (a new row's id, say).
     """
-    with write_session(engine) as session:
-        recorder = ChangeRecorder(session) if undoable else None
-        act = Action(session, recorder, clinic_id)
-        act.fields.update(fields)
-        yield act
-        session.flush()
-        session.info.pop(_RECORDER, None)
-        # The log entry is written with one prepared Core statement: it is not part of what
-        # an undo reverts, and this keeps the hot path (capture) cheap.
-        session.connection().execute(
-            INSERT_ACTIVITY,
-            {
-                "clinic_id": act.clinic_id,
-                "at": utcnow(),
-                "action": code,
-                "summary": summary_json(act.message or message, act.fields),
-                "actor": _actor,
-                # An action that changed nothing has nothing to undo.
-                "undo_data": json.dumps(recorder.changes, ensure_ascii=False)
-                if recorder and recorder.changes
-                else "",
-                "undone_at": None,
-            },
-        )
+    request = take_request()
+    try:
+        with write_session(engine) as session:
+            if request is not None:
+                # First in the write transaction: a request committed before is not redone.
+                done = committed_request(session.connection(), request)
+                if done is not None:
+                    raise AlreadyDone(done)
+            recorder = ChangeRecorder(session) if undoable else None
+            act = Action(session, recorder, clinic_id)
+            act.fields.update(fields)
+            yield act
+            session.flush()
+            session.info.pop(_RECORDER, None)
+            # The log entry is written with one prepared Core statement: it is not part of
+            # what an undo reverts, and this keeps the hot path (capture) cheap.
+            session.connection().execute(
+                INSERT_ACTIVITY,
+                {
+                    "clinic_id": act.clinic_id,
+                    "at": utcnow(),
+                    "action": code,
+                    "summary": summary_json(act.message or message, act.fields),
+                    "actor": actor(),
+                    # An action that changed nothing has nothing to undo.
+                    "undo_data": json.dumps(recorder.changes, ensure_ascii=False)
+                    if recorder and recorder.changes
+                    else "",
+                    "undone_at": None,
+                    # The unique index makes a second commit of one request fail, not double.
+                    "request_uid": request,
+                },
+            )
+    except BaseException:
+        give_back_request(request)
+        raise
 
 
 def summary_json(message: str | tuple[str, str], fields: dict[str, object]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
@@ -11,6 +10,7 @@ from typing import Any, NamedTuple, overload
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from klinikka.db import driver_sql
 from klinikka.errors import NotFoundError, ValidationError
 from klinikka.i18n import M_, N_, NP_
 from klinikka.models import (
@@ -143,26 +143,34 @@ def _attribute(
     return author, participant_id, group_id
 
 
-_INSERT_IDEA = PreparedInsert(
-    Idea.__table__,  # type: ignore[attr-defined]
-    [
-        "uid",
-        "clinic_id",
-        "text",
-        "author",
-        "participant_id",
-        "group_id",
-        "theme_id",
-        "starred",
-        "created_at",
-        "updated_at",
-        "source",
-    ],
-)
-_INSERT_PARTICIPANT = PreparedInsert(
-    Participant.__table__,  # type: ignore[attr-defined]
-    ["clinic_id", "name", "organisation", "group_id", "created_at"],
-)
+_INSERT_IDEA = PreparedInsert(Idea.__table__)  # type: ignore[attr-defined]
+_INSERT_PARTICIPANT = PreparedInsert(Participant.__table__)  # type: ignore[attr-defined]
+# A uid the caller gives an idea (the app's write queue names each typed line): a short token.
+_UID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+class _Captured(Exception):
+    """An idea with the uid given is there already: the capture is a retry, nothing to write."""
+
+    def __init__(self, idea_id: int) -> None:
+        super().__init__(idea_id)
+        self.idea_id = idea_id
+
+
+def _given_uid(uid: str) -> str:
+    if not isinstance(uid, str) or not _UID.fullmatch(uid):
+        # The caller's mistake, not the user's: the app makes its uids itself.
+        raise ValueError(f"an idea's uid is 1 to 64 of [A-Za-z0-9_.:-]: {uid!r}")
+    return uid
+
+
+def _captured_view(engine: Engine, idea_id: int) -> IdeaView:
+    # As it is now, even if deleted or merged since: a retry must not bring it back or fail.
+    with read_session(engine) as session:
+        idea = session.get(Idea, idea_id)
+        if idea is None:
+            raise NotFoundError(_NO_IDEA, id=idea_id)
+        return _view(session, idea)
 
 
 def capture_idea(
@@ -174,25 +182,55 @@ def capture_idea(
     group: str = "",
     group_id: int | None = None,
     theme_id: int | None = None,
+    uid: str | None = None,
 ) -> IdeaView:
     """Save one idea typed live; ``author`` and ``group`` (a name) attribute it.
 
     The note-taker's hot path: it runs on the driver (services/_fast.py). The attribution
     follows ``_attribute``'s rules: a known name brings its participant and group, a new full
-    name or a name with a group becomes a participant.
+    name or a name with a group becomes a participant. ``uid``, when given (a short token),
+    is the idea's uid: if the clinic has an idea with it already, the capture is a retry and
+    that idea's view is returned, nothing written.
     """
     clean = _idea_text(text)
     author = clean_text(author, field=M_("Name"), limit=MAX_NAME, required=False)
+    if uid is not None:
+        uid = _given_uid(uid)
+    try:
+        return _capture(engine, clinic_id, clean, author, group, group_id, theme_id, uid)
+    except _Captured as retry:
+        return _captured_view(engine, retry.idea_id)
+
+
+def _capture(
+    engine: Engine,
+    clinic_id: int,
+    clean: str,
+    author: str,
+    group: str,
+    group_id: int | None,
+    theme_id: int | None,
+    uid: str | None,
+) -> IdeaView:
     with fast_action(engine, clinic_id, "idea.capture", N_("Captured an idea.")) as act:
+        if uid is not None:
+            # In the write transaction, so two tries of one capture cannot both miss it.
+            found = act.query(
+                "SELECT id FROM idea WHERE clinic_id = :clinic AND uid = :uid",
+                clinic=clinic_id,
+                uid=uid,
+            )
+            if found:
+                raise _Captured(int(found[0][0]))
         # Unattributed ideas, most of them, need no look-up: a missing clinic fails the insert.
         groups: list[tuple[Any, ...]] = []
         if group or group_id is not None or author:
-            if not act.query("SELECT 1 FROM clinic WHERE id = ?", clinic_id):
+            if not act.query("SELECT 1 FROM clinic WHERE id = :clinic", clinic=clinic_id):
                 raise NotFoundError(N_("There is no clinic with id {id}."), id=clinic_id)
             groups = act.query(
-                "SELECT id, code, name FROM stakeholder_group WHERE clinic_id = ?"
+                "SELECT id, code, name FROM stakeholder_group WHERE clinic_id = :clinic"
                 " ORDER BY position, id",
-                clinic_id,
+                clinic=clinic_id,
             )
         if group:
             group_id = match_group(groups, group)
@@ -210,8 +248,8 @@ def capture_idea(
                 row
                 for row in act.query(
                     "SELECT id, name, group_id FROM participant"
-                    " WHERE clinic_id = ? AND deleted_at IS NULL",
-                    clinic_id,
+                    " WHERE clinic_id = :clinic AND deleted_at IS NULL",
+                    clinic=clinic_id,
                 )
                 if name_key(row[1]) == key
             ]
@@ -235,15 +273,16 @@ def capture_idea(
         theme_name = None
         if theme_id is not None:
             found = act.query(
-                "SELECT name FROM theme WHERE id = ? AND clinic_id = ? AND deleted_at IS NULL",
-                theme_id,
-                clinic_id,
+                "SELECT name FROM theme"
+                " WHERE id = :theme AND clinic_id = :clinic AND deleted_at IS NULL",
+                theme=theme_id,
+                clinic=clinic_id,
             )
             if not found:
                 raise NotFoundError(_NO_THEME, id=theme_id)
             theme_name = found[0][0]
         values: dict[str, Any] = {
-            "uid": new_uid(),
+            "uid": uid or new_uid(),
             "clinic_id": clinic_id,
             "text": clean,
             "author": author,
@@ -257,7 +296,7 @@ def capture_idea(
         }
         try:
             idea_id = act.insert(_INSERT_IDEA, values)
-        except sqlite3.IntegrityError:
+        except engine.dialect.loaded_dbapi.IntegrityError:
             raise NotFoundError(N_("There is no clinic with id {id}."), id=clinic_id) from None
     return IdeaView(
         id=idea_id,
@@ -295,12 +334,24 @@ class KnownNames:
 
 
 def capture_line(
-    engine: Engine, clinic_id: int, line: str, *, theme_id: int | None = None
+    engine: Engine,
+    clinic_id: int,
+    line: str,
+    *,
+    theme_id: int | None = None,
+    uid: str | None = None,
 ) -> IdeaView:
-    """Save a line as typed in the capture input, attribution syntax and all."""
+    """Save a line as typed in the capture input, attribution syntax and all (``uid`` as for
+    ``capture_idea``: a retry of a line saved already returns that idea)."""
     parsed = parse_attribution(line, _known_names(engine, clinic_id).__contains__)
     return capture_idea(
-        engine, clinic_id, parsed.text, author=parsed.author, group=parsed.group, theme_id=theme_id
+        engine,
+        clinic_id,
+        parsed.text,
+        author=parsed.author,
+        group=parsed.group,
+        theme_id=theme_id,
+        uid=uid,
     )
 
 
@@ -604,11 +655,11 @@ _ROWS = (
     "SELECT i.id, i.text, i.author, g.name, t.name, i.starred FROM idea AS i"
     " LEFT JOIN stakeholder_group AS g ON g.id = i.group_id"
     " LEFT JOIN theme AS t ON t.id = i.theme_id"
-    " WHERE i.clinic_id = ? AND i.deleted_at IS NULL AND i.merged_into_id IS NULL"
+    " WHERE i.clinic_id = :clinic AND i.deleted_at IS NULL AND i.merged_into_id IS NULL"
 )
 _ROWS_ORDER = " ORDER BY i.created_at, i.id"
 _MERGED = (
-    "SELECT merged_into_id, text FROM idea WHERE clinic_id = ? AND deleted_at IS NULL"
+    "SELECT merged_into_id, text FROM idea WHERE clinic_id = :clinic AND deleted_at IS NULL"
     " AND merged_into_id IS NOT NULL ORDER BY created_at, id"
 )
 # Rows are read this many at a time and turned into columns: the tuples SQLite makes are
@@ -627,23 +678,24 @@ def list_idea_rows(
     starred: bool | None = None,
 ) -> IdeaRows:
     """What ``search_ideas`` finds, as light rows for long lists (the same filters)."""
-    query, parameters = _ROWS, [clinic_id]
+    query, parameters = _ROWS, {"clinic": clinic_id}
     if group_id is not None:
-        query, parameters = query + " AND i.group_id = ?", [*parameters, group_id]
+        query, parameters["group"] = query + " AND i.group_id = :group", group_id
     if unassigned:
         query += " AND i.theme_id IS NULL"
     elif theme_id is not None:
-        query, parameters = query + " AND i.theme_id = ?", [*parameters, theme_id]
+        query, parameters["theme"] = query + " AND i.theme_id = :theme", theme_id
     if starred is not None:
-        query, parameters = query + " AND i.starred = ?", [*parameters, starred]
+        query, parameters["starred"] = query + " AND i.starred = :starred", starred
     found = IdeaRows()
     with engine.connect() as connection:
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(query + _ROWS_ORDER, parameters)
+        cursor.execute(*driver_sql(query + _ROWS_ORDER).bind(engine.dialect, parameters))
         while chunk := cursor.fetchmany(_CHUNK):
             found.extend_columns(chunk)
         children: dict[int, list[str]] = {}
-        for target, body in cursor.execute(_MERGED, (clinic_id,)):
+        cursor.execute(*driver_sql(_MERGED).bind(engine.dialect, {"clinic": clinic_id}))
+        for target, body in cursor:
             children.setdefault(target, []).append(body)
     found.merged = {target: tuple(texts) for target, texts in children.items()}
     needle = " ".join(strip_controls(text).casefold().split()) if text else ""
