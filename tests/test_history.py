@@ -401,3 +401,337 @@ def test_a_failed_action_leaves_no_trace(
         attempt(engine, busy_clinic)
 
     assert snapshot(engine) == before
+
+
+# ---------------------------------------------------------------- redo
+
+
+def data(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row but the log's, as klinikka reads it: what undo takes away and redo must put
+    back exactly. (Read through the columns' types: a timestamp written by the driver and the
+    same one written by SQLAlchemy differ in their text, "+00:00", not in their value.)"""
+    from sqlalchemy import select
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        return {
+            table: sorted(
+                (tuple(row) for row in connection.execute(select(SQLModel.metadata.tables[table]))),
+                key=repr,
+            )
+            for table in TABLES
+            if table != "activity"
+        }
+
+
+def _edit_text(engine: Engine, clinic_id: int) -> object:
+    idea = ideas.capture_line(engine, clinic_id, "Vertastuki")
+    return ideas.edit_idea(engine, idea.id, text="Vertaistuki")
+
+
+def _move(engine: Engine, clinic_id: int) -> object:
+    theme = themes.create_theme(engine, clinic_id, "Ennaltaehkäisy")
+    made = [ideas.capture_line(engine, clinic_id, name) for name in ("Neuvolat", "Koulut")]
+    return ideas.move_ideas(engine, [idea.id for idea in made], theme.id)
+
+
+def _merge(engine: Engine, clinic_id: int) -> object:
+    made = [ideas.capture_line(engine, clinic_id, f"Anna / ngo: Idea {n}") for n in range(3)]
+    ideas.star_idea(engine, made[2].id)
+    ideas.merge_ideas(engine, made[1].id, [made[2].id])
+    return ideas.merge_ideas(engine, made[0].id, [made[1].id])
+
+
+def _delete_theme(engine: Engine, clinic_id: int) -> object:
+    themes.create_theme(engine, clinic_id, "Jää")
+    theme = themes.create_theme(engine, clinic_id, "Poistettava")
+    ideas.capture_idea(engine, clinic_id, "Teemassa", theme_id=theme.id)
+    voting.create_round(engine, clinic_id, VotingMethod.SINGLE)  # a draft: the theme leaves it
+    return themes.delete_theme(engine, theme.id)
+
+
+def _capture_new_person(engine: Engine, clinic_id: int) -> object:
+    return ideas.capture_line(engine, clinic_id, "Uusi Henkilö / ngo: Idea ja uusi osallistuja")
+
+
+def _import(engine: Engine, clinic_id: int) -> object:
+    from klinikka.importers.base import Item, Parsed
+    from klinikka.services.importing import import_ideas
+
+    ideas.capture_line(engine, clinic_id, "Kirjattu käsin")
+    parsed = Parsed(
+        format="padlet",
+        items=[
+            Item("Etävastaanotot", "Maija Virtanen", datetime(2026, 11, 2, 18, 5), section="Digi"),
+            Item("Digituki kirjastoihin", "Pekka", None, section="Digi"),
+            Item("Matalan kynnyksen neuvonta"),
+        ],
+        sections=["Digi"],
+    )
+    return import_ideas(engine, clinic_id, parsed, file_name="padlet.csv", raw=b"x")
+
+
+def _delete_ideas(engine: Engine, clinic_id: int) -> object:
+    made = [ideas.capture_line(engine, clinic_id, name) for name in ("A", "B")]
+    return ideas.delete_ideas(engine, [idea.id for idea in made])
+
+
+REDOABLE: dict[str, tuple[Callable[[Engine, int], object], str]] = {
+    "an edited text": (_edit_text, "Edited an idea."),
+    "a theme assignment": (_move, "Moved 2 ideas."),
+    "a merge": (_merge, "Merged 2 ideas into one."),
+    "a deleted theme": (_delete_theme, "Deleted the theme “Poistettava”."),
+    "a capture with a new participant": (_capture_new_person, "Captured an idea."),
+    "an import": (_import, "Imported 3 ideas from padlet.csv."),
+    "deleted ideas": (_delete_ideas, "Deleted 2 ideas."),
+}
+
+
+@pytest.mark.parametrize(("act", "sentence"), REDOABLE.values(), ids=REDOABLE.keys())
+def test_redo_puts_back_exactly_what_undo_took(
+    engine: Engine, clinic: ClinicSummary, act: Callable[[Engine, int], object], sentence: str
+) -> None:
+    act(engine, clinic.id)
+    done = data(engine)
+
+    for _ in range(2):  # undo → redo → undo → redo
+        assert history.undo(engine, clinic.id) == sentence
+        assert data(engine) != done
+        assert history.redo(engine, clinic.id) == sentence
+        assert data(engine) == done
+
+    log = history.list_activity(engine, clinic.id)
+    assert [entry.action for entry in log[:4]] == ["redo", "undo", "redo", "undo"]
+    assert log[0].summary == f"Redone: {sentence}"
+    assert not any(entry.undoable for entry in log[:4])
+    # The action is undoable again, and nothing is left to redo.
+    assert (log[4].summary, log[4].undoable, log[4].undone) == (sentence, True, False)
+    assert history.redo(engine, clinic.id) is None
+    assert data(engine) == done
+
+
+def test_redo_walks_forward_again_in_order(engine: Engine, clinic: ClinicSummary) -> None:
+    theme = themes.create_theme(engine, clinic.id, "Teema")
+    idea = ideas.capture_line(engine, clinic.id, "Idea")
+    ideas.move_ideas(engine, [idea.id], theme.id)
+    states = [data(engine)]
+
+    assert history.undo(engine, clinic.id) == "Moved 1 idea."
+    states.append(data(engine))
+    assert history.undo(engine, clinic.id) == "Captured an idea."
+    states.append(data(engine))
+
+    assert history.redo(engine, clinic.id) == "Captured an idea."
+    assert data(engine) == states[1]
+    assert history.redo(engine, clinic.id) == "Moved 1 idea."
+    assert data(engine) == states[0]
+    assert history.redo(engine, clinic.id) is None
+    # Undo takes the redone actions back again, newest first.
+    assert history.undo(engine, clinic.id) == "Moved 1 idea."
+    assert history.undo(engine, clinic.id) == "Captured an idea."
+    assert history.undo(engine, clinic.id) == "Created the theme “Teema”."
+    assert themes.list_themes(engine, clinic.id) == []
+
+
+def test_nothing_to_redo(engine: Engine, clinic: ClinicSummary) -> None:
+    assert history.redo(engine, clinic.id) is None
+    ideas.capture_line(engine, clinic.id, "Idea")
+    assert history.redo(engine, clinic.id) is None
+    assert texts(engine, clinic.id) == ["Idea"]
+
+
+def test_a_new_action_ends_what_can_be_redone(engine: Engine, clinic: ClinicSummary) -> None:
+    idea = ideas.capture_line(engine, clinic.id, "Vertastuki")
+    ideas.edit_idea(engine, idea.id, text="Vertaistuki")
+    history.undo(engine, clinic.id)
+    ideas.capture_line(engine, clinic.id, "Uusi")
+    before = snapshot(engine)
+
+    assert history.redo(engine, clinic.id) is None
+
+    assert snapshot(engine) == before
+    assert ideas.get_idea(engine, idea.id).text == "Vertastuki"
+    # Undoing the new action does not bring the old redo back either.
+    assert history.undo(engine, clinic.id) == "Captured an idea."
+    assert history.redo(engine, clinic.id) == "Captured an idea."
+    assert history.redo(engine, clinic.id) is None
+    assert sorted(texts(engine, clinic.id)) == ["Uusi", "Vertastuki"]
+
+
+def test_another_persons_action_does_not_end_my_redo(engine: Engine, clinic: ClinicSummary) -> None:
+    with acting_as("facilitator"):
+        ideas.capture_line(engine, clinic.id, "Fasilitaattorin")
+    ideas.capture_line(engine, clinic.id, "Minun")
+    history.undo(engine, clinic.id)
+    with acting_as("facilitator"):
+        themes.create_theme(engine, clinic.id, "Vertaistuki")
+
+    assert history.redo(engine, clinic.id) == "Captured an idea."
+    assert sorted(texts(engine, clinic.id)) == ["Fasilitaattorin", "Minun"]
+
+
+def test_redo_refuses_when_the_undone_rows_id_was_taken(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    # SQLite gives the next row the highest id plus one: the facilitator's idea takes the id
+    # the undone capture had, and bringing that capture back would overwrite it.
+    ideas.capture_line(engine, clinic.id, "Minun")
+    history.undo(engine, clinic.id)
+    with acting_as("facilitator"):
+        ideas.capture_line(engine, clinic.id, "Fasilitaattorin")
+    before = snapshot(engine)
+
+    with pytest.raises(ConflictError) as raised:
+        history.redo(engine, clinic.id)
+
+    assert "redone" in raised.value.translated("en")
+    assert snapshot(engine) == before
+
+
+def test_redo_refuses_an_edit_that_was_edited_since(engine: Engine, clinic: ClinicSummary) -> None:
+    idea = ideas.capture_line(engine, clinic.id, "Vertastuki")
+    ideas.edit_idea(engine, idea.id, text="Vertaistuki")
+    history.undo(engine, clinic.id)
+    with acting_as("facilitator"):
+        ideas.edit_idea(engine, idea.id, text="Vertaistuki kaikille")
+    before = snapshot(engine)
+
+    with pytest.raises(ConflictError):
+        history.redo(engine, clinic.id)
+
+    assert snapshot(engine) == before
+    assert ideas.get_idea(engine, idea.id).text == "Vertaistuki kaikille"
+    with pytest.raises(ConflictError):  # still refused, still changing nothing
+        history.redo(engine, clinic.id)
+    assert snapshot(engine) == before
+
+
+def test_redo_refuses_a_name_taken_since(engine: Engine, clinic: ClinicSummary) -> None:
+    themes.create_theme(engine, clinic.id, "Ennaltaehkäisy")
+    history.undo(engine, clinic.id)
+    with acting_as("facilitator"):
+        themes.create_theme(engine, clinic.id, "ENNALTAEHKÄISY")
+    before = snapshot(engine)
+
+    with pytest.raises(ConflictError):
+        history.redo(engine, clinic.id)
+
+    assert snapshot(engine) == before
+
+
+def test_redo_refuses_ideas_into_a_theme_deleted_since(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    with acting_as("facilitator"):
+        theme = themes.create_theme(engine, clinic.id, "Teema")
+    idea = ideas.capture_line(engine, clinic.id, "Idea")
+    ideas.move_ideas(engine, [idea.id], theme.id)
+    history.undo(engine, clinic.id)
+    with acting_as("facilitator"):
+        themes.delete_theme(engine, theme.id)
+    before = snapshot(engine)
+
+    with pytest.raises(ConflictError):
+        history.redo(engine, clinic.id)
+
+    assert snapshot(engine) == before
+    assert ideas.get_idea(engine, idea.id).theme_id is None
+
+
+def test_redo_of_an_import_refused_when_an_idea_took_its_place(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    _import(engine, clinic.id)
+    history.undo(engine, clinic.id)
+    with acting_as("facilitator"):
+        theme = themes.create_theme(engine, clinic.id, "Digi")  # the import's theme, again
+    before = snapshot(engine)
+
+    with pytest.raises(ConflictError):
+        history.redo(engine, clinic.id)
+
+    assert snapshot(engine) == before
+    assert [t.id for t in themes.list_themes(engine, clinic.id)] == [theme.id]
+
+
+# ---------------------------------------------------------------- per person, across restarts
+
+
+def test_undo_and_redo_after_a_restart(engine: Engine, clinic: ClinicSummary) -> None:
+    with acting_as("Maija"):
+        idea = ideas.capture_line(engine, clinic.id, "Vertastuki")
+        ideas.edit_idea(engine, idea.id, text="Vertaistuki")
+    # Another process, or Maija's klinikka started again: the same person, a new process.
+    with acting_as("12345-0a1b2c3d"):
+        assert history.undo(engine, clinic.id) is None
+    with acting_as("Maija"):
+        assert history.undo(engine, clinic.id) == "Edited an idea."
+    with acting_as("Maija"):
+        assert history.redo(engine, clinic.id) == "Edited an idea."
+        assert history.undo(engine, clinic.id) == "Edited an idea."
+        assert history.undo(engine, clinic.id) == "Captured an idea."
+    assert texts(engine, clinic.id) == []
+
+
+def test_two_people_never_undo_or_redo_each_others_actions(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    with acting_as("Maija"):
+        ideas.capture_line(engine, clinic.id, "Maijan")
+    with acting_as("Pekka"):
+        ideas.capture_line(engine, clinic.id, "Pekan")
+        assert history.undo(engine, clinic.id) == "Captured an idea."
+        assert history.undo(engine, clinic.id) is None
+    assert texts(engine, clinic.id) == ["Maijan"]
+
+    with acting_as("Maija"):
+        assert history.redo(engine, clinic.id) is None  # Pekka's undo is not Maija's to redo
+        assert history.undo(engine, clinic.id) == "Captured an idea."
+    assert texts(engine, clinic.id) == []
+    with acting_as("Pekka"):
+        assert history.redo(engine, clinic.id) == "Captured an idea."
+        assert history.redo(engine, clinic.id) is None
+    assert texts(engine, clinic.id) == ["Pekan"]
+    with acting_as("Maija"):
+        assert history.redo(engine, clinic.id) == "Captured an idea."
+    assert sorted(texts(engine, clinic.id)) == ["Maijan", "Pekan"]
+
+
+def test_the_log_keeps_who_undid_and_redid(engine: Engine, clinic: ClinicSummary) -> None:
+    with acting_as("Maija"):
+        ideas.capture_line(engine, clinic.id, "Idea")
+        history.undo(engine, clinic.id)
+        history.redo(engine, clinic.id)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT action, actor FROM activity ORDER BY id DESC LIMIT 3")
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("redo", "Maija"),
+        ("undo", "Maija"),
+        ("idea.capture", "Maija"),
+    ]
+
+
+def test_an_exported_log_with_undo_and_redo_comes_back(
+    engine: Engine, clinic: ClinicSummary, tmp_path: Any
+) -> None:
+    from klinikka.db import open_database
+    from klinikka.services.transfer import export_document, import_document
+
+    ideas.capture_line(engine, clinic.id, "Idea")
+    history.undo(engine, clinic.id)
+    history.redo(engine, clinic.id)
+    history.undo(engine, clinic.id)
+    other = open_database(tmp_path / "other.db")
+    try:
+        report = import_document(
+            other, export_document(engine, [clinic.id]), file_name="klinikka.json"
+        )
+        ((new_id, _title),) = report.clinics_added
+        assert summaries(other, new_id) == summaries(engine, clinic.id)
+        # The copy has the log but not the undo data: nothing there to undo or redo.
+        assert history.redo(other, new_id) is None
+        assert history.undo(other, new_id) is None
+    finally:
+        other.dispose()

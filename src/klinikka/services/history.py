@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import Engine, Table, and_, delete, func, insert, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from klinikka import i18n
 from klinikka.errors import ConflictError
 from klinikka.i18n import N_
-from klinikka.models import Activity, ActivityView, utcnow
+from klinikka.models import Activity, ActivityView, Idea, utcnow
 from klinikka.services._base import (
     actor,
     decode_value,
@@ -65,7 +65,9 @@ def list_activity(engine: Engine, clinic_id: int, limit: int = 200) -> list[Acti
                 at=row.at,
                 action=row.action,
                 summary=describe(row.summary),
-                undoable=bool(row.undo_data) and row.undone_at is None,
+                undoable=bool(row.undo_data)
+                and row.undone_at is None
+                and row.action not in (_UNDO, _REDO),
                 undone=row.undone_at is not None,
             )
             for row in rows
@@ -109,26 +111,23 @@ def _referenced(connection: Any, table: Table, pk: dict[str, Any]) -> bool:
     return False
 
 
-# The columns of an imported idea that any later action could change.
-_BATCH_COLUMNS = (
-    "id, text, theme_id, participant_id, author, group_id, starred, merged_into_id,"
-    " deleted_at, updated_at"
-)
+# Every column of an imported idea, read from the table: a column added to ``idea`` is then
+# in the fingerprint without anyone listing it, so an undo never misses a change to it.
+_BATCH_COLUMNS = ", ".join(column.name for column in Idea.__table__.columns)  # type: ignore[attr-defined]
+_BATCH_ROWS = text(f"SELECT {_BATCH_COLUMNS} FROM idea WHERE import_batch_id = :b ORDER BY id")
 
 
 def batch_digest(connection: Any, batch_id: int) -> str:
-    """A fingerprint of the ideas one import added, as they are now: an import's undo is
-    recorded as its batch and this fingerprint, not as ten thousand rows."""
-    rows = connection.execute(
-        text(f"SELECT {_BATCH_COLUMNS} FROM idea WHERE import_batch_id = :b ORDER BY id"),
-        {"b": batch_id},
-    ).all()
+    """A fingerprint of the ideas one import added, as they are now (every column): an import's
+    undo is recorded as its batch and this fingerprint, not as ten thousand rows."""
+    rows = connection.execute(_BATCH_ROWS, {"b": batch_id}).all()
     encoded = json.dumps([[encode_value(value) for value in row] for row in rows])
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def _revert_batch(connection: Any, change: dict[str, Any]) -> None:
-    """Delete the ideas an import added, if none was changed since and nothing points at them."""
+def _revert_batch(connection: Any, change: dict[str, Any]) -> list[dict[str, Any]]:
+    """Delete the ideas an import added, if none was changed since and nothing points at them;
+    returns them as deletes (redo inserts them again)."""
     batch_id = int(change["batch"])
     if batch_digest(connection, batch_id) != change["digest"]:
         raise _stale()
@@ -141,13 +140,27 @@ def _revert_batch(connection: Any, change: dict[str, Any]) -> None:
     ).scalar()
     if merged_into_them:
         raise _stale()
+    table = _table("idea")
+    rows = connection.execute(
+        core_select(table).where(table.c.import_batch_id == batch_id).order_by(table.c.id)
+    ).mappings()
+    done = [_deleted(table, row) for row in rows]
     connection.execute(text("DELETE FROM idea WHERE import_batch_id = :b"), {"b": batch_id})
+    return done
 
 
-def _revert(connection: Any, change: dict[str, Any]) -> None:
+def _deleted(table: Table, row: Any) -> dict[str, Any]:
+    """A row about to be deleted, as undo data records a delete (reverting re-inserts it)."""
+    values = {key: encode_value(value) for key, value in dict(row).items()}
+    pk = {column.key: values[column.key] for column in table.primary_key}
+    return {"op": "delete", "table": table.name, "pk": pk, "row": values}
+
+
+def _revert(connection: Any, change: dict[str, Any]) -> list[dict[str, Any]]:
+    """Put back one recorded change; returns what that did, recorded as an action's undo data
+    records its changes, so reverting those in turn (a redo) makes the change again."""
     if change["op"] == "insert_batch":
-        _revert_batch(connection, change)
-        return
+        return _revert_batch(connection, change)
     table = _table(change["table"])
     if change["op"] == "insert":
         # Undoing an insert deletes the row: only if nobody changed it or came to rely on it.
@@ -156,19 +169,32 @@ def _revert(connection: Any, change: dict[str, Any]) -> None:
             raise _stale()
         if _referenced(connection, table, change["pk"]):
             raise _stale()
-        connection.execute(delete(table).where(_where(table, change["pk"])))
-    elif change["op"] == "delete":
+        where = _where(table, change["pk"])
+        current = connection.execute(core_select(table).where(where)).mappings().one()
+        connection.execute(delete(table).where(where))
+        return [_deleted(table, current)]
+    if change["op"] == "delete":
         connection.execute(
             insert(table).values({k: decode_value(v) for k, v in change["row"].items()})
         )
-    else:
-        if not _unchanged(connection, table, change["pk"], change["after"]):
-            raise _stale()
-        connection.execute(
-            update(table)
-            .where(_where(table, change["pk"]))
-            .values({k: decode_value(v) for k, v in change["before"].items()})
-        )
+        pk = {column.key: change["row"][column.key] for column in table.primary_key}
+        return [{"op": "insert", "table": table.name, "pk": pk, "row": change["row"]}]
+    if not _unchanged(connection, table, change["pk"], change["after"]):
+        raise _stale()
+    connection.execute(
+        update(table)
+        .where(_where(table, change["pk"]))
+        .values({k: decode_value(v) for k, v in change["before"].items()})
+    )
+    return [
+        {
+            "op": "update",
+            "table": table.name,
+            "pk": change["pk"],
+            "before": change["after"],
+            "after": change["before"],
+        }
+    ]
 
 
 # Names that must stay unique in a clinic (ignoring case and spacing), by table.
@@ -259,47 +285,122 @@ def _check_rounds(connection: Any, ballots: set[int], rules: set[int]) -> None:
             raise _stale()
 
 
+# Log entries that take back or make again another entry's changes: never undone themselves.
+_UNDO, _REDO = "undo", "redo"
+
+
+def _revert_all(connection: Any, clinic_id: int, changes: list[dict[str, Any]]) -> list[Any]:
+    """Revert an entry's changes, newest first, checking that nothing changed since (else
+    ConflictError; the caller's transaction then rolls back). Returns what the revert did,
+    as undo data: reverting that in turn makes the entry's changes again."""
+    rounds = _rounds_touched(connection, changes)
+    done: list[dict[str, Any]] = []
+    try:
+        for change in reversed(changes):
+            done.extend(_revert(connection, change))
+        _check_names(connection, clinic_id, {change["table"] for change in changes})
+        _check_links(connection, clinic_id)
+        _check_rounds(connection, *rounds)
+    except ConflictError:
+        raise
+    except IntegrityError as error:  # a later change depends on this one
+        raise _stale() from error
+    return done
+
+
+def _latest(session: Session, clinic_id: int, own_only: bool, *where: Any) -> Activity | None:
+    """A clinic's newest log entry with undo data that matches ``where`` (this actor's own, if
+    ``own_only``)."""
+    query = select(Activity).where(
+        Activity.clinic_id == clinic_id, Activity.undo_data != "", *where
+    )
+    if own_only:
+        query = query.where(Activity.actor == actor())
+    return session.exec(query.order_by(col(Activity.id).desc()).limit(1)).first()
+
+
+# An ordinary action, done and not undone: what undo takes back, and what ends a redo.
+_UNDOABLE = (col(Activity.undone_at).is_(None), col(Activity.action).not_in((_UNDO, _REDO)))
+
+
 def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None:
-    """Undo the latest undoable action in a clinic (this process's own, if ``own_only``).
+    """Undo the latest undoable action in a clinic (this person's own, if ``own_only``).
 
     Returns what was undone, as a sentence, or None when there is nothing to undo. Raises
     ConflictError, changing nothing, when a row it would restore has been changed since.
+    The "undo" entry it logs keeps what it did as its undo data, so ``redo`` can do it again.
     """
     with write_session(engine) as session:
-        query = select(Activity).where(
-            Activity.clinic_id == clinic_id,
-            Activity.undo_data != "",
-            col(Activity.undone_at).is_(None),
-        )
-        if own_only:
-            query = query.where(Activity.actor == actor())
-        found = session.exec(query.order_by(col(Activity.id).desc()).limit(1)).first()
-        if found is None:
+        entry = _latest(session, clinic_id, own_only, *_UNDOABLE)
+        if entry is None:
             return None
-        entry = found
-        connection = session.connection()
-        changes = json.loads(entry.undo_data)
-        rounds = _rounds_touched(connection, changes)
-        try:
-            for change in reversed(changes):
-                _revert(connection, change)
-            _check_names(connection, clinic_id, {change["table"] for change in changes})
-            _check_links(connection, clinic_id)
-            _check_rounds(connection, *rounds)
-        except ConflictError:
-            raise
-        except IntegrityError as error:  # a later change depends on this one
-            raise ConflictError(
-                N_("This can no longer be undone: it has been changed since.")
-            ) from error
+        done = _revert_all(session.connection(), clinic_id, json.loads(entry.undo_data))
         entry.undone_at = utcnow()
-        what = describe(entry.summary)
         session.add(
             Activity(
                 clinic_id=clinic_id,
-                action="undo",
-                summary=summary_json(N_("Undone: {what}"), {"what": {"$summary": entry.summary}}),
+                action=_UNDO,
+                # "entry" is the id of the entry undone, for redo; the sentence ignores it.
+                summary=summary_json(
+                    N_("Undone: {what}"), {"what": {"$summary": entry.summary}, "entry": entry.id}
+                ),
+                actor=actor(),
+                undo_data=json.dumps(done, ensure_ascii=False),
+            )
+        )
+        return describe(entry.summary)
+
+
+def redo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None:
+    """Make again the latest undone action in a clinic (this person's own undo, if ``own_only``).
+
+    Only an undo newer than every action that can still be undone is redone: a new action
+    ends what can be redone. Returns what was redone, as a sentence, or None when there is
+    nothing to redo. Raises ConflictError, changing nothing, when a row has changed since.
+    The action can then be undone again.
+    """
+    with write_session(engine) as session:
+        latest_undo = _latest(
+            session,
+            clinic_id,
+            own_only,
+            Activity.action == _UNDO,
+            col(Activity.undone_at).is_(None),
+        )
+        if latest_undo is None:
+            return None
+        latest_action = _latest(session, clinic_id, own_only, *_UNDOABLE)
+        if latest_action is not None and (latest_action.id or 0) > (latest_undo.id or 0):
+            return None
+        original = session.get(Activity, _undone_entry(latest_undo.summary))
+        if original is None or original.clinic_id != clinic_id or original.undone_at is None:
+            return None
+        try:
+            _revert_all(session.connection(), clinic_id, json.loads(latest_undo.undo_data))
+        except ConflictError as error:
+            # Also when a row's id was taken meanwhile: SQLite gives a new row the highest
+            # id plus one, so an idea captured after an undone capture gets the same id.
+            raise ConflictError(
+                N_("This can no longer be redone: it has been changed since.")
+            ) from error
+        latest_undo.undone_at = utcnow()
+        original.undone_at = None
+        session.add(
+            Activity(
+                clinic_id=clinic_id,
+                action=_REDO,
+                summary=summary_json(
+                    N_("Redone: {what}"), {"what": {"$summary": original.summary}}
+                ),
                 actor=actor(),
             )
         )
-        return what
+        return describe(original.summary)
+
+
+def _undone_entry(summary: str) -> int:
+    """The id of the entry an "undo" entry undid (0, which no entry has, if it does not say)."""
+    try:
+        return int(json.loads(summary)["fields"]["entry"])
+    except (ValueError, KeyError, TypeError):
+        return 0
