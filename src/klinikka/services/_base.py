@@ -111,6 +111,25 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def request_write(engine: Engine) -> Iterator[tuple[Session, str | None]]:
+    """A write session that takes the running request's uid (``requesting``), if any: a
+    request committed before raises AlreadyDone, writing nothing; else the caller stores the
+    uid in the activity row it writes. A failure gives the uid back to the request."""
+    request = take_request()
+    try:
+        with write_session(engine) as session:
+            if request is not None:
+                # First in the write transaction: a request committed before is not redone.
+                done = committed_request(session.connection(), request)
+                if done is not None:
+                    raise AlreadyDone(done)
+            yield session, request
+    except BaseException:
+        give_back_request(request)
+        raise
+
+
+@contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session in one write transaction, committed on success and rolled back on error."""
     with (
@@ -264,42 +283,32 @@ def action(
     from ``NP_`` picks its plural form by the ``count`` field); the body
     may add fields through ``act.fields`` once it knows them (a new row's id, say).
     """
-    request = take_request()
-    try:
-        with write_session(engine) as session:
-            if request is not None:
-                # First in the write transaction: a request committed before is not redone.
-                done = committed_request(session.connection(), request)
-                if done is not None:
-                    raise AlreadyDone(done)
-            recorder = ChangeRecorder(session) if undoable else None
-            act = Action(session, recorder, clinic_id)
-            act.fields.update(fields)
-            yield act
-            session.flush()
-            session.info.pop(_RECORDER, None)
-            # The log entry is written with one prepared Core statement: it is not part of
-            # what an undo reverts, and this keeps the hot path (capture) cheap.
-            session.connection().execute(
-                INSERT_ACTIVITY,
-                {
-                    "clinic_id": act.clinic_id,
-                    "at": utcnow(),
-                    "action": code,
-                    "summary": summary_json(act.message or message, act.fields),
-                    "actor": actor(),
-                    # An action that changed nothing has nothing to undo.
-                    "undo_data": json.dumps(recorder.changes, ensure_ascii=False)
-                    if recorder and recorder.changes
-                    else "",
-                    "undone_at": None,
-                    # The unique index makes a second commit of one request fail, not double.
-                    "request_uid": request,
-                },
-            )
-    except BaseException:
-        give_back_request(request)
-        raise
+    with request_write(engine) as (session, request):
+        recorder = ChangeRecorder(session) if undoable else None
+        act = Action(session, recorder, clinic_id)
+        act.fields.update(fields)
+        yield act
+        session.flush()
+        session.info.pop(_RECORDER, None)
+        # The log entry is written with one prepared Core statement: it is not part of
+        # what an undo reverts, and this keeps the hot path (capture) cheap.
+        session.connection().execute(
+            INSERT_ACTIVITY,
+            {
+                "clinic_id": act.clinic_id,
+                "at": utcnow(),
+                "action": code,
+                "summary": summary_json(act.message or message, act.fields),
+                "actor": actor(),
+                # An action that changed nothing has nothing to undo.
+                "undo_data": json.dumps(recorder.changes, ensure_ascii=False)
+                if recorder and recorder.changes
+                else "",
+                "undone_at": None,
+                # The unique index makes a second commit of one request fail, not double.
+                "request_uid": request,
+            },
+        )
 
 
 def summary_json(message: str | tuple[str, str], fields: dict[str, object]) -> str:

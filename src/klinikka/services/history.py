@@ -20,8 +20,8 @@ from klinikka.services._base import (
     decode_value,
     encode_value,
     read_session,
+    request_write,
     summary_json,
-    write_session,
 )
 from klinikka.text import name_key
 
@@ -329,8 +329,9 @@ def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
     Returns what was undone, as a sentence, or None when there is nothing to undo. Raises
     ConflictError, changing nothing, when a row it would restore has been changed since.
     The "undo" entry it logs keeps what it did as its undo data, so ``redo`` can do it again.
+    In a ``requesting`` block, a retry of an undo committed before undoes nothing more.
     """
-    with write_session(engine) as session:
+    with request_write(engine) as (session, request):
         entry = _latest(session, clinic_id, own_only, *_UNDOABLE)
         if entry is None:
             return None
@@ -345,6 +346,7 @@ def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
                     N_("Undone: {what}"), {"what": {"$summary": entry.summary}, "entry": entry.id}
                 ),
                 actor=actor(),
+                request_uid=request,
                 undo_data=json.dumps(done, ensure_ascii=False),
             )
         )
@@ -357,9 +359,9 @@ def redo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
     Only an undo newer than every action that can still be undone is redone: a new action
     ends what can be redone. Returns what was redone, as a sentence, or None when there is
     nothing to redo. Raises ConflictError, changing nothing, when a row has changed since.
-    The action can then be undone again.
+    The action can then be undone again. In a ``requesting`` block, as ``undo``.
     """
-    with write_session(engine) as session:
+    with request_write(engine) as (session, request):
         latest_undo = _latest(
             session,
             clinic_id,
@@ -393,6 +395,7 @@ def redo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
                     N_("Redone: {what}"), {"what": {"$summary": original.summary}}
                 ),
                 actor=actor(),
+                request_uid=request,
             )
         )
         return describe(original.summary)
