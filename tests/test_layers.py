@@ -1,4 +1,5 @@
-"""The layers of STYLE.md: nothing below the TUI imports textual (checked in a clean process)."""
+"""The layers of STYLE.md: nothing below the TUI imports textual, and the modules that must work
+without the database import no sqlalchemy (checked in a clean process)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ def test_every_layer_is_listed() -> None:
         "klinikka.services.voting",
         "klinikka.exports.markdown",
         "klinikka.importers.klinikka_json",
+        "klinikka.crash",
+        "klinikka.recovery",
     ):
         assert expected in names
 
@@ -42,3 +45,16 @@ def test_module_does_not_import_textual(module: str) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+# Error reports and the recovery file must work when the database layer is what failed.
+WITHOUT_THE_DATABASE = ["klinikka.crash", "klinikka.recovery"]
+
+
+@pytest.mark.parametrize("module", WITHOUT_THE_DATABASE)
+def test_module_does_not_import_sqlalchemy(module: str) -> None:
+    forbidden = ("textual", "sqlalchemy", "sqlmodel")
+    code = f"import sys, {module}\nprint(sorted(set({forbidden!r}) & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
