@@ -156,15 +156,16 @@ def test_our_own_commit_does_not_hide_anothers_made_in_the_same_moment(tmp_path:
 
     path = tmp_path / "k.db"
     clinic_id = a_clinic(path)
-    watch = DataChanged(str(path))
+    committed = [0]  # what the app's write queue counts
+    watch = DataChanged(str(path), lambda: committed[0])
     ours, theirs = open_database(path), open_database(path)
     try:
         ideas.capture_idea(ours, clinic_id, "Oma idea")
-        watch.seen_own()
+        committed[0] += 1
         assert watch() is False  # our own commit alone: nothing to read again
         ideas.capture_idea(theirs, clinic_id, "Toisen koneen idea")
         ideas.capture_idea(ours, clinic_id, "Toinen oma idea")
-        watch.seen_own()
+        committed[0] += 1
         assert watch() is True  # the other one's idea must still be read
     finally:
         ours.dispose()

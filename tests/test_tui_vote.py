@@ -30,7 +30,7 @@ from klinikka.tui.screens.present import PresentScreen
 from klinikka.tui.screens.round_form import RoundForm
 from klinikka.tui.screens.workspace import WorkspaceScreen
 from klinikka.tui.widgets.timer import TimerDialog, TimerDisplay
-from tui_helpers import open_workspace, until
+from tui_helpers import open_workspace, refusal, until
 
 A, B, C = THEMES = ("Neuvolat", "Digipalvelut", "Liikunta")
 TIED = {"ballots": ["Maija: 1", "Pekka: 2", "Anu: 1", "Ville: 2", "Kari: 3"]}  # A and B tie
@@ -216,7 +216,9 @@ async def test_a_ballot_against_the_rules_is_refused_and_kept(path: Path, case: 
     _, _, [round_id] = seed(path, settings)
     async with vote_phase(path) as (pilot, screen):
         await cast(pilot, screen, line)
-        assert [said in message for message in errors(screen.klinikka)] == [True]
+        # Said beside the input, in one line naming the line typed; no pop-up over it.
+        assert said in refusal(screen.klinikka) and line.strip() in refusal(screen.klinikka)
+        assert errors(screen.klinikka) == []
         assert screen.query_one("#ballot", Input).value == line
         assert listed(screen) == [] and "ballots: 0" in shown(screen, "#round-head")
     assert voters(path, round_id) == {}

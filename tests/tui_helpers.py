@@ -22,6 +22,14 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 1
     assert condition()
 
 
+def refusal(app: KlinikkaApp) -> str:
+    """What the line beside the input says about a typed line that was not saved ('' if none)."""
+    from klinikka.tui.widgets.write_status import WriteStatus
+
+    found = app.screen.query(WriteStatus)
+    return str(found.first().render()) if found else ""
+
+
 async def started(app: KlinikkaApp, pilot: Pilot[Any]) -> None:
     """The database is open and the clinics list has the focus."""
     await app.workers.wait_for_complete()

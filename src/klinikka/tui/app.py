@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.widgets import Label
 
 from klinikka import i18n
-from klinikka.i18n import N_, _
+from klinikka.i18n import N_, _, ngettext
 from klinikka.paths import styles_dir
 from klinikka.tui.bindings import translate_bindings, translate_textual_bindings
 from klinikka.tui.countdown import Countdown, parse_duration
+from klinikka.tui.guard import Guarded
+from klinikka.tui.messages import DatabaseChanged, WriteDone
 from klinikka.tui.text import plain
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from klinikka.writes import Line, Write, WriteQueue
 
 # How often the app asks SQLite whether another klinikka has committed (PRAGMA data_version).
 POLL_SECONDS = 0.5
@@ -40,50 +46,73 @@ class Settings:
 
 
 class DataChanged:
-    """Tells whether the database changed since the last look (another process committed).
+    """Tells whether another klinikka changed the database since the last look.
 
     SQLite's ``PRAGMA data_version`` changes on a connection when any other connection
     commits; a connection of its own, kept open, is the cheapest way to notice. Our own
-    commits change it too: ``seen_own`` takes note of one of them, unless the activity log
-    shows that another klinikka wrote in the same moment (then the next look reports it).
+    commits change it too. They are counted (``own_commits``: the write queue's, and the few a
+    dialog makes itself), and each writes one activity row: the version changed with no commit
+    of ours, or the log changed by other than one new row per commit of ours, means someone
+    else wrote. While a write of ours is running (``busy``) it may have committed uncounted,
+    so the look waits for the next time.
     """
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(
+        self,
+        path: str | None,
+        own_commits: Callable[[], int],
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._connection = sqlite3.connect(path, check_same_thread=False) if path else None
+        self._own_commits = own_commits
+        self._busy = busy
         self._seen = self._version()
-        self._activity = self._newest_activity()
+        self._log = self._log_shape()
+        self._own_seen = own_commits()
 
     def _version(self) -> int:
         if self._connection is None:
             return 0
         return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
 
-    def _newest_activity(self) -> int:
+    def _log_shape(self) -> tuple[int, int]:
+        """The activity log's newest id and its number of rows."""
         if self._connection is None:
-            return 0
-        row = self._connection.execute("SELECT MAX(id) FROM activity").fetchone()
-        return int(row[0] or 0)
+            return 0, 0
+        row = self._connection.execute("SELECT MAX(id), COUNT(*) FROM activity").fetchone()
+        return int(row[0] or 0), int(row[1])
 
     def __call__(self) -> bool:
-        version = self._version()
-        changed, self._seen = version != self._seen, version
-        if changed:
-            self._activity = self._newest_activity()
-        return changed
-
-    def seen_own(self) -> None:
-        """After our own action: no reload for it, unless something else came in with it."""
-        newest = self._newest_activity()
-        if newest - self._activity <= 1:
-            self._seen = self._version()
-        self._activity = newest
+        try:
+            if self._busy():
+                return False
+            version = self._version()
+            if version == self._seen:
+                return False
+            own = self._own_commits() - self._own_seen
+            newest, rows = self._log_shape()
+        except sqlite3.Error:  # the file is busy or gone for a moment: look again later
+            return False
+        # Our commits alone add one row each, with the next ids; a deleted clinic takes its
+        # log with it, which no commit of ours explains unless it was ours (then the reload
+        # it causes costs little).
+        foreign = own == 0 or (newest - self._log[0], rows - self._log[1]) != (own, own)
+        self._seen, self._log, self._own_seen = version, (newest, rows), self._own_seen + own
+        return foreign
 
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
 
 
-class Loading(Screen[None]):
+@runtime_checkable
+class TypedText(Protocol):
+    """A screen with lines typed and not yet saved (quitting asks about them)."""
+
+    def typed_text(self) -> str: ...
+
+
+class Loading(Guarded, Screen[None]):
     """The first frame, while the database opens (no Header: it is replaced at once, and a
     Header's title watcher must not outlive its screen)."""
 
@@ -112,6 +141,12 @@ class KlinikkaApp(App[None]):
         self.countdown = Countdown()
         # Lines typed in a clinic and not saved when it was left: (clinic id, field) -> text.
         self.drafts: dict[tuple[int, str], str] = {}
+        # Every change goes through this queue, in order, off the event loop.
+        self.writes: WriteQueue | None = None
+        self._reported: set[str] = set()
+        self._other_commits = 0
+        # Lines of an earlier run being saved now (their screen is the app).
+        self._recovering = 0
 
     def on_mount(self) -> None:
         self.push_screen(Loading())
@@ -171,8 +206,11 @@ class KlinikkaApp(App[None]):
         except KlinikkaError as error:
             self.call_from_thread(self.exit, return_code=1, message=str(error))
             return
+        from klinikka import recovery
+
         path = sqlite_path(database_url(self.settings.database))
-        self.call_from_thread(self._opened, engine, str(path) if path else None)
+        recovered = recovery.load(self.settings.database)
+        self.call_from_thread(self._opened, engine, str(path) if path else None, recovered)
 
     def _import_samples(self, engine: Engine) -> None:
         from pathlib import Path
@@ -185,11 +223,20 @@ class KlinikkaApp(App[None]):
             document = parse_document(sample.read_bytes())
             import_document(engine, document, file_name=sample.name)
 
-    def _opened(self, engine: Engine, path: str | None) -> None:
+    def _opened(self, engine: Engine, path: str | None, recovered: list[Line]) -> None:
+        from klinikka import recovery
         from klinikka.tui.screens.clinics import ClinicsScreen
+        from klinikka.writes import WriteQueue
 
         self.engine = engine
-        self.data_changed = DataChanged(path)
+        database = self.settings.database
+        self.writes = WriteQueue(
+            engine,
+            lambda outcome: self.post_message(WriteDone(outcome)),
+            keep=lambda lines: recovery.save(database, lines),
+        )
+        self.writes.start()
+        self.data_changed = DataChanged(path, self._own_commits, self.writes.busy)
         # What start-up made (Textual, SQLAlchemy, the models) lives as long as the app: out
         # of the collector's sight, and collections rarer, a full collection stops costing
         # tens of milliseconds in the middle of a keystroke (bench/bench_tui.py).
@@ -198,23 +245,18 @@ class KlinikkaApp(App[None]):
         gc.set_threshold(10_000, 10, 10)
         self.switch_screen(ClinicsScreen())
         self.set_interval(POLL_SECONDS, self._poll)
+        self._offer_recovered(recovered)
+
+    def _own_commits(self) -> int:
+        return (self.writes.committed if self.writes else 0) + self._other_commits
 
     def _poll(self) -> None:
-        from klinikka.errors import NotFoundError
-
         if self.data_changed is not None and self.data_changed():
-            refresh = getattr(self.screen, "reload", None)
-            if callable(refresh):
-                try:
-                    refresh()
-                except NotFoundError:
-                    self.clinic_gone()
-                    return
+            self.screen.post_message(DatabaseChanged())
             # Screens underneath (a workspace under the present mode or a dialog) read the
             # change when they are shown again.
             for screen in self.screen_stack[:-1]:
-                if callable(getattr(screen, "reload", None)):
-                    screen.needs_reload = True  # type: ignore[attr-defined]
+                screen.post_message(DatabaseChanged())
 
     def clinic_gone(self) -> None:
         """Another klinikka deleted the clinic shown: back to the list, saying why."""
@@ -227,20 +269,136 @@ class KlinikkaApp(App[None]):
         message = _("The clinic was deleted in another klinikka.")
         self.notify(plain(message), severity="warning", markup=False)
 
+    # ------------------------------------------------------------------ writing
+
     def seen_own_change(self) -> None:
-        """After our own commit: take note, so the poll does not reload for it."""
-        if self.data_changed is not None:
-            self.data_changed.seen_own()
+        """A commit of our own made outside the queue (a dialog's): no reload for it."""
+        self._other_commits += 1
+
+    def write(self, write: Write) -> None:
+        """Queue a change; its outcome comes back to ``write.owner`` as a WriteDone."""
+        assert self.writes is not None
+        self.writes.put(write)
+
+    def on_write_done(self, message: WriteDone) -> None:
+        owner = message.outcome.write.owner
+        if owner is not self and isinstance(owner, MessagePump) and owner.is_attached:
+            owner.post_message(WriteDone(message.outcome))
+            return
+        error = message.outcome.error
+        if error is not None:  # its screen is gone: say it here
+            self.tell_error(error)
+        if owner is self and message.outcome.write.line is not None and self._recovering:
+            self._recovering -= 1
+            if not self._recovering:  # the lines of an earlier run are in: show them
+                for screen in self.screen_stack:
+                    screen.post_message(DatabaseChanged())
+
+    def tell_error(self, error: BaseException) -> None:
+        """A refused or failed write, in one line (an unforeseen error is also reported)."""
+        from klinikka.errors import KlinikkaError
+
+        if isinstance(error, KlinikkaError):
+            self.notify(plain(str(error)), severity="error", markup=False)
+        else:
+            self.report_error(error, context="a write")
+
+    def report_error(self, error: BaseException, *, context: str = "") -> None:
+        """An unforeseen error: written to an error report, shown in one line; the app goes on."""
+        from klinikka.crash import one_line, report
+
+        where = report(error, context=context)
+        line = one_line(error)
+        if where is not None:
+            message = _("Something went wrong: {error}. Details are in {path}.").format(
+                error=line, path=where
+            )
+        else:
+            message = _("Something went wrong: {error}.").format(error=line)
+        if message not in self._reported:  # the same error again, every frame, says it once
+            self._reported.add(message)
+            self.notify(plain(message), severity="error", markup=False, timeout=10)
+
+    async def _dispatch_action(self, namespace: object, action_name: str, params: object) -> bool:
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)  # type: ignore[arg-type]
+        except Exception as error:
+            self.report_error(error, context=f"action {action_name}")
+            return True
+
+    async def _dispatch_message(self, message: Message) -> None:
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:
+            self.report_error(error, context=f"app handling {type(message).__name__}")
+
+    def _handle_exception(self, error: Exception) -> None:
+        # The last resort (an error while drawing, say): reported and the typed lines kept
+        # before Textual ends the app, which then says one line instead of a traceback.
+        from klinikka.crash import one_line, report
+
+        try:
+            self._keep_unsaved()
+            where = report(error, context="fatal")
+        except Exception:  # nothing here may hide the error itself
+            where = None
+        if self.is_headless or self._exception is not None:
+            super()._handle_exception(error)  # tests see the error as it is
+            return
+        self._return_code = 1
+        self._exception = error
+        self._exception_event.set()
+        message = _("klinikka stopped: {error}.").format(error=one_line(error))
+        if where is not None:
+            message += " " + _("Details are in {path}.").format(path=where)
+        self.exit(return_code=1, message=message)
+
+    def _keep_unsaved(self) -> None:
+        """Typed lines still queued, and lines typed in the fields, go to the recovery file."""
+        if self.writes is not None:
+            self.writes.stop(timeout=0.5)
+
+    def _offer_recovered(self, lines: list[Line]) -> None:
+        """Lines an earlier run could not save are offered to be saved now."""
+        from klinikka.tui.screens.dialogs import Confirm
+        from klinikka.writes import line_write
+
+        if not lines:
+            return
+
+        def answer(save: bool | None) -> None:
+            if save:
+                self._recovering += len(lines)
+                for line in lines:
+                    self.write(line_write(line, owner=self))
+                message = ngettext(
+                    "Saving {n} line typed earlier.", "Saving {n} lines typed earlier.", len(lines)
+                )
+                self.notify(plain(message.format(n=len(lines))), markup=False)
+
+        count = len(lines)
+        question = ngettext(
+            "{n} line typed earlier was not saved (the database was away). Save it now?",
+            "{n} lines typed earlier were not saved (the database was away). Save them now?",
+            count,
+        ).format(n=count)
+        first = ", ".join(f"“{line.get('text', '')}”" for line in lines[:3])
+        self.push_screen(Confirm(f"{question}\n{first}"), answer)
 
     async def action_quit(self) -> None:
         """Quit; a line typed and not saved is not thrown away without asking."""
+        import asyncio
+
         from klinikka.tui.screens.dialogs import Confirm
 
+        if self.writes is not None and self.writes.state().pending:
+            # A moment for the queue to finish (off the loop: the screen stays alive).
+            await asyncio.to_thread(self.writes.wait_idle, 1.0)
+        unsaved = self.writes.state().pending if self.writes is not None else 0
         typed = any(self.drafts.values()) or any(
-            callable(getattr(screen, "typed_text", None)) and screen.typed_text()  # type: ignore[attr-defined]
-            for screen in self.screen_stack
+            isinstance(screen, TypedText) and screen.typed_text() for screen in self.screen_stack
         )
-        if not typed:
+        if not typed and not unsaved:
             self.exit()
             return
 
@@ -248,7 +406,17 @@ class KlinikkaApp(App[None]):
             if sure:
                 self.exit()
 
-        self.push_screen(Confirm(_("A line is typed but not saved. Quit anyway?")), answer)
+        if unsaved:
+            question = ngettext(
+                "{n} change is not saved yet: the database is busy. Quit anyway? Typed lines"
+                " are kept and offered to be saved when klinikka starts again.",
+                "{n} changes are not saved yet: the database is busy. Quit anyway? Typed lines"
+                " are kept and offered to be saved when klinikka starts again.",
+                unsaved,
+            ).format(n=unsaved)
+        else:
+            question = _("A line is typed but not saved. Quit anyway?")
+        self.push_screen(Confirm(question), answer)
 
     def action_help(self) -> None:
         from klinikka.tui.screens.help import HelpScreen
@@ -283,6 +451,7 @@ class KlinikkaApp(App[None]):
             self.push_screen(KlinikkaPalette())
 
     def on_unmount(self) -> None:
+        self._keep_unsaved()
         if self._gc_threshold is not None:  # as it was (tests run many apps in one process)
             gc.unfreeze()
             gc.set_threshold(*self._gc_threshold)

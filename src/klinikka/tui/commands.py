@@ -14,9 +14,10 @@ from textual.widgets.option_list import Option
 
 from klinikka.i18n import _
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 
 
-class KlinikkaPalette(CommandPalette):
+class KlinikkaPalette(Guarded, CommandPalette):
     def __init__(self) -> None:
         super().__init__(placeholder=_("Search for commands…"), id="--command-palette")
         translate_bindings(self)

@@ -18,7 +18,9 @@ from klinikka.models import ClinicSummary
 from klinikka.services.clinics import get_clinic_summary, parse_when, update_clinic
 from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -69,7 +71,7 @@ def seen_own_change(screen: Screen[Any]) -> None:
         seen()
 
 
-class ClinicForm(ModalScreen[bool]):
+class ClinicForm(Guarded, ModalScreen[bool]):
     """Edit a clinic's details; ctrl+s (or Enter in a line) saves, Escape cancels.
 
     Dismisses True when something was saved. A user error is shown under the fields and
@@ -106,15 +108,15 @@ class ClinicForm(ModalScreen[bool]):
             yield Label(_("Clinic details"), classes="title")
             with Grid():
                 yield Label(_("Title"))
-                yield Input(id="title", compact=True)
+                yield LineInput(id="title", compact=True)
                 yield Label(_("Starts"))
-                yield Input(id="starts", placeholder=_("YYYY-MM-DD HH:MM"), compact=True)
+                yield LineInput(id="starts", placeholder=_("YYYY-MM-DD HH:MM"), compact=True)
                 yield Label(_("Ends"))
-                yield Input(id="ends", placeholder=_("HH:MM"), compact=True)
+                yield LineInput(id="ends", placeholder=_("HH:MM"), compact=True)
                 yield Label(_("Facilitator"))
-                yield Input(id="facilitator", compact=True)
+                yield LineInput(id="facilitator", compact=True)
                 yield Label(_("Note-taker"))
-                yield Input(id="note-taker", compact=True)
+                yield LineInput(id="note-taker", compact=True)
                 yield Label(_("Language"))
                 yield Select(languages, allow_blank=False, id="language", compact=True)
                 yield Label(_("Goal"))

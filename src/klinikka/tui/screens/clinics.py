@@ -12,6 +12,8 @@ from textual.widgets import DataTable, Footer, Static
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
 from klinikka.tui.bindings import FooterOrder, translate_bindings
+from klinikka.tui.guard import Guarded
+from klinikka.tui.messages import Reloads
 from klinikka.tui.screens.dialogs import AskText, Confirm
 from klinikka.tui.text import plain, user_text
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from klinikka.tui.app import KlinikkaApp
 
 
-class ClinicsScreen(FooterOrder, Screen[None]):
+class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="clinics.open"),
         Binding("n", "new", N_("New"), id="clinics.new"),
@@ -51,8 +53,9 @@ class ClinicsScreen(FooterOrder, Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: object) -> None:
         # Back from a clinic: its counts have changed.
+        self.needs_reload = False
         self.reload()
 
     def reload(self) -> None:

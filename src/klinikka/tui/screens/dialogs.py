@@ -11,10 +11,12 @@ from textual.widgets.option_list import Option
 
 from klinikka.i18n import N_, _
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 
-class AskText(ModalScreen[str | None]):
+class AskText(Guarded, ModalScreen[str | None]):
     """Ask for one line of text; Enter answers, Escape cancels."""
 
     BINDINGS = [
@@ -31,7 +33,7 @@ class AskText(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(user_text(self.question))
-            yield Input(value=self.value, id="answer")
+            yield LineInput(value=self.value, id="answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -41,7 +43,7 @@ class AskText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Guarded, ModalScreen[bool]):
     """Ask yes or no; y confirms, n or Escape declines."""
 
     BINDINGS = [
@@ -64,7 +66,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class Choose(ModalScreen[str | None]):
+class Choose(Guarded, ModalScreen[str | None]):
     """Choose one of several options by keyboard; returns the option's id."""
 
     BINDINGS = [

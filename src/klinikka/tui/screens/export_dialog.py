@@ -16,8 +16,10 @@ from klinikka.errors import KlinikkaError
 from klinikka.i18n import LANGUAGES, N_, _, ngettext
 from klinikka.services.exporting import FORMATS, export_paths, suggested_name, write_export
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES, shown_message
 from klinikka.tui.text import plain, user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -34,7 +36,7 @@ FORMAT_NAMES = {
 }
 
 
-class ExportDialog(ModalScreen[list[Path] | None]):
+class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
     """ctrl+s or Enter writes the file; an error keeps the dialog open with what was typed."""
 
     DEFAULT_CSS = """
@@ -72,7 +74,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
                     id="language",
                 )
                 yield Label(_("File"))
-                yield Input(id="path", compact=True)
+                yield LineInput(id="path", compact=True)
             yield Checkbox(_("Anonymised: no names or organisations"), id="anonymize")
             yield Static(id="form-error")
         yield Footer()

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from klinikka.i18n import N_, _
 from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.text import plain, user_text
 
 SYNTAX = (
@@ -36,7 +37,7 @@ SYNTAX = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,question_mark", "close", N_("Close"), id="help.close")]
 
     def __init__(self, underneath: Screen[object]) -> None:

@@ -21,8 +21,10 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _, ngettext
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.screens.clinic_form import shown_message
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -40,7 +42,7 @@ FORMAT_NAMES = {
 }
 
 
-class ImportDialog(ModalScreen[int | None]):
+class ImportDialog(Guarded, ModalScreen[int | None]):
     """Returns how many ideas were imported, or None if nothing was."""
 
     DEFAULT_CSS = """
@@ -75,16 +77,16 @@ class ImportDialog(ModalScreen[int | None]):
             yield Label(_("Import ideas from a file"), classes="title")
             with Grid():
                 yield Label(_("File"))
-                yield Input(id="path", compact=True)
+                yield LineInput(id="path", compact=True)
                 yield Label(_("Format"))
                 yield Select(formats, value="auto", allow_blank=False, id="format")
             with Grid(id="columns"):
                 yield Label(_("Ideas column"))
-                yield Input(id="text-column", compact=True)
+                yield LineInput(id="text-column", compact=True)
                 yield Label(_("Author column"))
-                yield Input(id="author-column", compact=True)
+                yield LineInput(id="author-column", compact=True)
                 yield Label(_("Group column"))
-                yield Input(id="group-column", compact=True)
+                yield LineInput(id="group-column", compact=True)
             yield Checkbox(_("Zoom: private messages too"), id="private")
             yield Static(
                 user_text(_("Enter shows what would be imported; ctrl+s imports it.")),

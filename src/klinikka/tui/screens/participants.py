@@ -22,8 +22,10 @@ from klinikka.services.participants import (
     update_participant,
 )
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.screens.clinic_form import line, seen_own_change, shown_message
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -33,7 +35,7 @@ NAME_LIMIT = 22
 GROUP_LIMIT = 16
 
 
-class ParticipantForm(ModalScreen[bool]):
+class ParticipantForm(Guarded, ModalScreen[bool]):
     """Add a participant, or edit one: name, organisation and a group of the clinic.
 
     ctrl+s (or Enter in a line) saves, Escape cancels; a user error is shown in the form.
@@ -73,9 +75,11 @@ class ParticipantForm(ModalScreen[bool]):
             yield Label(_("Edit the participant") if who else _("New participant"), classes="title")
             with Grid():
                 yield Label(_("Name"))
-                yield Input(line(who.name) if who else "", id="name", compact=True)
+                yield LineInput(line(who.name) if who else "", id="name", compact=True)
                 yield Label(_("Organisation"))
-                yield Input(line(who.organisation) if who else "", id="organisation", compact=True)
+                yield LineInput(
+                    line(who.organisation) if who else "", id="organisation", compact=True
+                )
                 yield Label(_("Group"))
                 yield Select(groups, prompt=_("No group"), value=group, id="group", compact=True)
             yield Static(id="form-error")
@@ -116,7 +120,7 @@ class ParticipantForm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ParticipantsScreen(ModalScreen[None]):
+class ParticipantsScreen(Guarded, ModalScreen[None]):
     """The clinic's participants in a table; n adds, e edits, delete removes, Escape closes."""
 
     DEFAULT_CSS = """

@@ -21,6 +21,8 @@ from klinikka.models import RoundStatus
 from klinikka.tally import METHOD_NAMES
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.countdown import clock
+from klinikka.tui.guard import Guarded
+from klinikka.tui.messages import Reloads
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.results import ballot_order, bar, percent
 from klinikka.tui.widgets.timer import countdown_of
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-class PresentScreen(Screen[None]):
+class PresentScreen(Guarded, Reloads, Screen[None]):
     DEFAULT_CSS = """
     PresentScreen { background: black; color: white; }
     PresentScreen #present-head { height: auto; }

@@ -15,8 +15,10 @@ from klinikka.i18n import N_, _
 from klinikka.models import RoundView, VotingMethod
 from klinikka.tally import DEFAULT_DOTS, DEFAULT_POINTS, METHOD_NAMES
 from klinikka.tui.bindings import translate_bindings
+from klinikka.tui.guard import Guarded
 from klinikka.tui.screens.clinic_form import line, seen_own_change, shown_message
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -38,7 +40,7 @@ def whole_number(value: str, field: str) -> int | None:
     return int(value)
 
 
-class RoundForm(ModalScreen[RoundView | None]):
+class RoundForm(Guarded, ModalScreen[RoundView | None]):
     """A new round (a draft), or a draft's settings; ctrl+s saves, Escape cancels."""
 
     DEFAULT_CSS = """
@@ -84,14 +86,14 @@ class RoundForm(ModalScreen[RoundView | None]):
                     methods, value=method.value, allow_blank=False, id="method", compact=True
                 )
                 yield Label(_("Title (optional)"))
-                yield Input(
+                yield LineInput(
                     value=line(editing.title) if editing else "",
                     placeholder=_("e.g. The theme of the next clinic"),
                     id="title",
                     compact=True,
                 )
                 yield Label(_("Dots per voter"), classes="dots")
-                yield Input(
+                yield LineInput(
                     value=str(editing.dots_per_voter or "") if editing else "",
                     placeholder=str(DEFAULT_DOTS),
                     id="dots",
@@ -99,7 +101,7 @@ class RoundForm(ModalScreen[RoundView | None]):
                     compact=True,
                 )
                 yield Label(_("Points per voter"), classes="budget")
-                yield Input(
+                yield LineInput(
                     value=str(editing.points_budget or "") if editing else "",
                     placeholder=str(DEFAULT_POINTS),
                     id="budget",
@@ -107,7 +109,7 @@ class RoundForm(ModalScreen[RoundView | None]):
                     compact=True,
                 )
                 yield Label(_("At most on one theme"), classes="cap")
-                yield Input(
+                yield LineInput(
                     value=str(editing.cap_per_theme or "") if editing else "",
                     placeholder=_("no limit"),
                     id="cap",

@@ -19,17 +19,20 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
-from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _, ngettext
 from klinikka.tui.bindings import FooterOrder, translate_bindings
+from klinikka.tui.guard import Guarded
+from klinikka.tui.messages import Reloads, WriteDone
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
 from klinikka.tui.widgets.ideas_panel import IdeasPanel
-from klinikka.tui.widgets.panel import PhasePanel
+from klinikka.tui.widgets.panel import Done, PhasePanel, Saving
 from klinikka.tui.widgets.summary_panel import SummaryPanel
 from klinikka.tui.widgets.themes_panel import ThemesPanel
 from klinikka.tui.widgets.timer import TimerDisplay
 from klinikka.tui.widgets.vote_panel import VotePanel
+from klinikka.tui.widgets.write_status import WriteStatus
+from klinikka.writes import Write
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -47,7 +50,7 @@ PHASE_NAMES = {
 PHASE_INPUTS = {"ideas": "#capture", "themes": "#new-theme", "vote": "#ballot", "summary": "#note"}
 
 
-class WorkspaceScreen(FooterOrder, Screen[None]):
+class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
     # In the order the footer shows them (the most needed first: 80 columns end the list);
     # the phase keys are on the phase line, so the footer leaves them out.
     BINDINGS = [
@@ -62,6 +65,8 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         Binding("up", "cursor(-1)", N_("Previous"), show=False, id="cursor.up", priority=True),
         Binding("down", "cursor(1)", N_("Next"), show=False, id="cursor.down", priority=True),
         Binding("ctrl+z", "undo", N_("Undo"), id="workspace.undo", priority=True),
+        # Not in the footer, which has no room for it at 80 columns; F1 lists it.
+        Binding("ctrl+y", "redo", N_("Redo"), id="workspace.redo", show=False, priority=True),
         Binding("ctrl+r", "new_round", N_("New round"), id="vote.new", priority=True),
         Binding("ctrl+o", "open_close", N_("Open/close"), id="vote.open_close", priority=True),
         Binding("ctrl+g", "by_group", N_("By group"), id="vote.by_group", priority=True),
@@ -145,10 +150,11 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             yield Static(id="phases")
             yield TimerDisplay(id="timer")
         with ContentSwitcher(initial="ideas", id="switcher"):
-            yield IdeasPanel(self.engine, self.clinic_id, self._run, id="ideas")
-            yield ThemesPanel(self.engine, self.clinic_id, self._run, id="themes")
-            yield VotePanel(self.engine, self.clinic_id, self._run, id="vote")
-            yield SummaryPanel(self.engine, self.clinic_id, self._run, id="summary")
+            yield IdeasPanel(self.engine, self.clinic_id, id="ideas")
+            yield ThemesPanel(self.engine, self.clinic_id, id="themes")
+            yield VotePanel(self.engine, self.clinic_id, id="vote")
+            yield SummaryPanel(self.engine, self.clinic_id, id="summary")
+        yield WriteStatus(id="write-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -159,17 +165,6 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
             draft = self.klinikka.drafts.pop((self.clinic_id, field_id), "")
             if draft:
                 self.query_one(field_id, Input).value = draft
-
-    def on_screen_resume(self) -> None:
-        # Another klinikka changed the clinic while a dialog or the present mode was on top.
-        from klinikka.errors import NotFoundError
-
-        if getattr(self, "needs_reload", False):
-            self.needs_reload = False
-            try:
-                self.reload()
-            except NotFoundError:
-                self.klinikka.clinic_gone()
 
     def typed_text(self) -> str:
         """What is typed and not yet saved, in any of the phases' lines."""
@@ -199,17 +194,34 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
         self._stale.add("themes")
         self._reload_phase()
 
-    def _run(self, work: Callable[[], object], *, reload: bool = True) -> object | None:
-        """Run a service call; a user error is shown and changes nothing."""
-        try:
-            result = work()
-        except KlinikkaError as error:
-            self.notify(plain(str(error)), severity="error", markup=False)
-            return None
-        self.klinikka.seen_own_change()
-        if reload:
-            self.reload()
-        return result if result is not None else True
+    def on_phase_panel_refused(self, event: PhasePanel.Refused) -> None:
+        event.stop()
+        self.query_one(WriteStatus).refused(event.line, event.reason)
+
+    def on_phase_panel_save(self, event: PhasePanel.Save) -> None:
+        """A panel asks for a change: into the write queue (the owner hears the outcome)."""
+        event.stop()
+        if event.write.owner is None:
+            event.write.owner = self
+        self.klinikka.write(event.write)
+
+    def save(self, work: Callable[[], object], done: Done | None = None) -> None:
+        """A change of the workspace's own (undo, redo), through the write queue."""
+        self.klinikka.write(Write(lambda _engine: work(), owner=self, tag=Saving(done, True)))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        outcome = message.outcome
+        saving = outcome.write.tag
+        if outcome.error is not None:
+            self.klinikka.tell_error(outcome.error)
+            return
+        if isinstance(saving, Saving):
+            if saving.reload:
+                self._reload_or_leave()
+            # A write found done already (a retry after an unknown outcome) has no result
+            # to tell of: "nothing to undo" would be wrong.
+            if saving.done is not None and not outcome.already_done:
+                saving.done(outcome.result)
 
     # ------------------------------------------------------------------ phases
 
@@ -250,14 +262,16 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.query_one(WriteStatus).clear_refusal()
+        # The line as it was when Enter was pressed (LineInput has emptied the field since).
         if event.input.id == "capture":
-            self.ideas.capture(event.input)
+            self.ideas.capture(event.value)
         elif event.input.id == "new-theme":
-            self.query_one(ThemesPanel).create(event.input)
+            self.query_one(ThemesPanel).create(event.value)
         elif event.input.id == "ballot":
-            self.query_one(VotePanel).cast(event.input)
+            self.query_one(VotePanel).cast(event.value)
         elif event.input.id == "note":
-            self.query_one(SummaryPanel).write(event.input)
+            self.query_one(SummaryPanel).write(event.value)
 
     # ------------------------------------------------------------------ every phase
 
@@ -270,11 +284,24 @@ class WorkspaceScreen(FooterOrder, Screen[None]):
     def action_undo(self) -> None:
         from klinikka.services.history import undo
 
-        what = self._run(lambda: undo(self.engine, self.clinic_id))
-        if what is True:
-            self.notify(plain(_("Nothing to undo.")), markup=False)
-        elif isinstance(what, str):
-            self.notify(plain(_("Undone: {what}").format(what=what)), markup=False)
+        def undone(what: object) -> None:
+            if what is None:
+                self.notify(plain(_("Nothing to undo.")), markup=False)
+            else:
+                self.notify(plain(_("Undone: {what}").format(what=what)), markup=False)
+
+        self.save(lambda: undo(self.engine, self.clinic_id), undone)
+
+    def action_redo(self) -> None:
+        from klinikka.services.history import redo
+
+        def redone(what: object) -> None:
+            if what is None:
+                self.notify(plain(_("Nothing to redo.")), markup=False)
+            else:
+                self.notify(plain(_("Redone: {what}").format(what=what)), markup=False)
+
+        self.save(lambda: redo(self.engine, self.clinic_id), redone)
 
     def action_edit(self) -> None:
         {

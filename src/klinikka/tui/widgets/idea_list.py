@@ -24,6 +24,7 @@ from textual.strip import Strip
 from klinikka.i18n import N_, _
 from klinikka.services.ideas import IdeaRow, IdeaRows
 from klinikka.text import strip_controls
+from klinikka.tui.guard import Guarded
 
 # (field, heading, share of the width, least and most cells); the idea text takes the rest.
 # Columns are dropped from the right when the list is too narrow to give them their least
@@ -70,7 +71,7 @@ class Cells:
     starred: bool
 
 
-class IdeaList(ScrollView, can_focus=False):
+class IdeaList(Guarded, ScrollView, can_focus=False):
     """Ideas with a cursor and marks; the capture input keeps the focus, the screen moves it."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -106,6 +107,9 @@ class IdeaList(ScrollView, can_focus=False):
         self._cells: LRUCache[IdeaRow, Cells] = LRUCache(4096)
         # What an empty list says (the screen knows whether a search emptied it).
         self.empty_text = ""
+        # Typed ideas not saved yet, by a temporary (negative) id: shown at the end, marked.
+        self._pending: dict[int, IdeaRow] = {}
+        self._next_pending = 0
 
     # ------------------------------------------------------------------ contents
 
@@ -119,13 +123,26 @@ class IdeaList(ScrollView, can_focus=False):
 
     @property
     def selected_id(self) -> int | None:
+        """The idea the cursor is on (a negative id: one still being saved)."""
         return self._rows.ids[self.cursor] if self._rows.ids else None
+
+    @property
+    def selected_idea(self) -> int | None:
+        """The saved idea the cursor is on (None on one still being saved)."""
+        idea_id = self.selected_id
+        return idea_id if idea_id is not None and idea_id >= 0 else None
+
+    @property
+    def pending_count(self) -> int:
+        return len(self._pending)
 
     def set_rows(self, rows: IdeaRows) -> None:
         """Show ``rows`` (the list keeps them); the cursor stays on its idea if that is still
         there, marks likewise."""
         selected = self.selected_id
         self._rows = rows
+        for row in self._pending.values():  # still being saved: they stay shown
+            rows.append(row)
         self._positions = dict(zip(rows.ids, range(len(rows)), strict=True))
         if self.marked:  # (intersecting with ten thousand keys costs when nothing is marked)
             self.marked &= self._positions.keys()
@@ -142,6 +159,52 @@ class IdeaList(ScrollView, can_focus=False):
         self._rows.append(row)
         self._resize()
         self._move_to(len(self._rows) - 1)
+        self.refresh()
+
+    def add_pending(self, text: str) -> int:
+        """A typed idea not saved yet: shown at once, at the end, marked as being saved.
+        Returns its temporary id, for ``confirm`` or ``drop``."""
+        self._next_pending -= 1
+        row = IdeaRow(self._next_pending, text, "", None, None, False, ())
+        self._pending[row.id] = row
+        self.append(row)
+        return row.id
+
+    def confirm(self, temporary: int, row: IdeaRow) -> None:
+        """The idea is saved: its line becomes the saved idea's (the cursor stays on it)."""
+        self._pending.pop(temporary, None)
+        position = self._positions.pop(temporary, None)
+        if position is None:
+            return
+        if row.id in self._positions:  # a reload in between already shows it
+            self._remove_at(position)
+            return
+        columns = self._rows
+        columns.ids[position] = row.id
+        columns.texts[position] = row.text
+        columns.authors[position] = row.author
+        columns.group_names[position] = row.group_name
+        columns.theme_names[position] = row.theme_name
+        columns.starred[position] = int(row.starred)
+        self._positions[row.id] = position
+        if self.cursor == position:
+            self._highlighted = row.id
+            self.post_message(self.Highlighted(self, row.id))
+        self._refresh_row(position)
+
+    def drop(self, temporary: int) -> None:
+        """A typed idea that was not saved leaves the list."""
+        self._pending.pop(temporary, None)
+        position = self._positions.pop(temporary, None)
+        if position is not None:
+            self._remove_at(position)
+
+    def _remove_at(self, position: int) -> None:
+        for column in self._rows._columns():
+            del column[position]
+        self._positions = dict(zip(self._rows.ids, range(len(self._rows)), strict=True))
+        self._resize()
+        self._move_to(min(self.cursor, max(0, len(self._rows) - 1)))
         self.refresh()
 
     def shown_text(self, position: int) -> str:
@@ -162,7 +225,7 @@ class IdeaList(ScrollView, can_focus=False):
             self._move_to(self._positions[idea_id])
 
     def toggle_mark(self) -> None:
-        idea_id = self.selected_id
+        idea_id = self.selected_idea
         if idea_id is not None:
             self.marked ^= {idea_id}
             self._refresh_row(self.cursor)
@@ -236,12 +299,16 @@ class IdeaList(ScrollView, can_focus=False):
         row = self._rows[position]
         cells = self._cells_of(row)
         style: Style = base
+        if row.id < 0:  # being saved
+            style += Style(dim=True, italic=True)
         if row.id in self.marked:
             style += self.get_component_rich_style("idea-list--marked")
         if position == self.cursor:
             style += self.get_component_rich_style("idea-list--cursor")
         values = {
-            "mark": ("●" if row.id in self.marked else "") + ("★" if cells.starred else ""),
+            "mark": "…"
+            if row.id < 0
+            else ("●" if row.id in self.marked else "") + ("★" if cells.starred else ""),
             "text": cells.text,
             "author": cells.author,
             "group": cells.group,

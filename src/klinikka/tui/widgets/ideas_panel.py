@@ -11,25 +11,27 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from klinikka.errors import KlinikkaError
 from klinikka.i18n import _, ngettext
 from klinikka.models import IdeaView
 from klinikka.services.ideas import IdeaRow
 from klinikka.text import strip_controls
+from klinikka.tui.messages import WriteDone
 from klinikka.tui.screens.dialogs import AskText, Choose
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
-from klinikka.tui.widgets.panel import PhasePanel, Run
+from klinikka.tui.widgets.line_input import LineInput
+from klinikka.tui.widgets.panel import PhasePanel
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
 class IdeasPanel(PhasePanel):
-    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(engine, clinic_id, run, id=id)
+    def __init__(self, engine: Engine, clinic_id: int, *, id: str | None = None):
+        super().__init__(engine, clinic_id, id=id)
         self.only_unassigned = False
         self.search = ""
 
@@ -39,7 +41,9 @@ class IdeasPanel(PhasePanel):
             yield Static(id="counts")
         yield Static(id="detail")
         yield Static(id="filter")
-        yield Input(placeholder=_("Name / group: the idea — Enter saves"), id="capture")
+        yield LineInput(
+            clears=True, placeholder=_("Name / group: the idea — Enter saves"), id="capture"
+        )
 
     @property
     def idea_list(self) -> IdeaList:
@@ -91,6 +95,9 @@ class IdeasPanel(PhasePanel):
         idea_id = self.idea_list.selected_id
         if idea_id is None:
             detail.update("")
+            return
+        if idea_id < 0:
+            detail.update(user_text(_("Being saved…"), style="italic"))
             return
         try:
             idea = get_idea(self.engine, idea_id)
@@ -177,83 +184,101 @@ class IdeasPanel(PhasePanel):
 
     # ------------------------------------------------------------------ actions
 
-    def capture(self, field: Input) -> None:
-        """Save the typed idea; an error keeps the line to be corrected."""
-        from klinikka.services.ideas import capture_line
+    def capture(self, line: str) -> None:
+        """Save a typed idea: shown at once, marked, and confirmed when it is committed."""
+        from klinikka.writes import line_write, typed_line
 
-        if not field.value.strip():
+        if not line.strip():
             return
-        idea = self.run(
-            lambda: capture_line(self.engine, self.clinic_id, field.value), reload=False
-        )
-        if idea is None:
+        typed = typed_line("idea", line, clinic_id=self.clinic_id)
+        temporary = self.idea_list.add_pending(" ".join(strip_controls(line).split()))
+        self.save_line(line_write(typed, tag=temporary))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        temporary = outcome.write.tag
+        assert isinstance(temporary, int) and outcome.write.line is not None
+        if outcome.error is not None:
+            self.idea_list.drop(temporary)
+            self.refused(str(outcome.write.line["text"]), outcome.error, "#capture")
             return
-        field.value = ""
-        if not self.search and not self.only_unassigned:
-            assert isinstance(idea, IdeaView)
-            row = IdeaRow(idea.id, idea.text, idea.author, idea.group_name, None, False, ())
-            self.idea_list.append(row)
+        idea = outcome.result
+        if isinstance(idea, IdeaView):
+            row = IdeaRow(
+                idea.id, idea.text, idea.author, idea.group_name, idea.theme_name, False, ()
+            )
+            self.idea_list.confirm(temporary, row)
+        else:  # saved by an earlier try: read the list again
+            self.idea_list.drop(temporary)
+            self.reload()
         self.show_counts()
         self.changed()
 
     def star(self) -> None:
         from klinikka.services.ideas import star_idea
 
-        idea_id = self.idea_list.selected_id
+        idea_id = self.idea_list.selected_idea
         if idea_id is not None:
-            self.run(lambda: star_idea(self.engine, idea_id))
+            self.save(lambda: star_idea(self.engine, idea_id))
 
     def edit(self) -> None:
         from klinikka.services.ideas import edit_idea, get_idea
 
-        idea_id = self.idea_list.selected_id
+        idea_id = self.idea_list.selected_idea
         if idea_id is None:
             return
         current = " ".join(strip_controls(get_idea(self.engine, idea_id).text).split())
 
         def save(text: str | None) -> None:
             if text:
-                self.run(lambda: edit_idea(self.engine, idea_id, text=text))
+                self.save(lambda: edit_idea(self.engine, idea_id, text=text))
 
         self.app.push_screen(AskText(_("The idea:"), current), save)
 
     def delete(self) -> None:
         from klinikka.services.ideas import delete_ideas
 
-        idea_id = self.idea_list.selected_id
+        idea_id = self.idea_list.selected_idea
         # Deleting an idea is undoable (ctrl+z), so it asks nothing.
-        if idea_id is not None and self.run(lambda: delete_ideas(self.engine, [idea_id])):
-            self._tell(_("Deleted the idea (ctrl+z brings it back)."))
+        if idea_id is not None:
+            self.save(
+                lambda: delete_ideas(self.engine, [idea_id]),
+                lambda _result: self._tell(_("Deleted the idea (ctrl+z brings it back).")),
+            )
 
     def chosen(self) -> list[int]:
         """The marked ideas, or else the selected one."""
         if self.marked:
             return sorted(self.marked)
-        idea_id = self.idea_list.selected_id
+        idea_id = self.idea_list.selected_idea
         return [idea_id] if idea_id is not None else []
 
     def mark(self) -> None:
-        if self.idea_list.selected_id is not None:
+        if self.idea_list.selected_idea is not None:
             self.idea_list.toggle_mark()
             self.show_filter()
 
     def merge(self) -> None:
         from klinikka.services.ideas import merge_ideas
 
-        target = self.idea_list.selected_id
+        target = self.idea_list.selected_idea
         others = sorted(self.marked - {target}) if target is not None else []
         if target is None or not others:
             self._tell(_("Mark the duplicates with F6, select the idea to keep, then F7."))
             return
-        if self.run(lambda: merge_ideas(self.engine, target, others)):
+
+        def merged(_result: object) -> None:
             self.idea_list.clear_marks()
             self.show_filter()
-            merged = ngettext(
+            told = ngettext(
                 "Merged {n} idea into the selected one.",
                 "Merged {n} ideas into the selected one.",
                 len(others),
             )
-            self._tell(merged.format(n=len(others)))
+            self._tell(told.format(n=len(others)))
+
+        self.save(lambda: merge_ideas(self.engine, target, others), merged)
 
     def move(self) -> None:
         from klinikka.services.ideas import move_ideas
@@ -269,13 +294,16 @@ class IdeasPanel(PhasePanel):
             if choice is None:
                 return
             target = None if choice == "none" else int(choice)
-            if self.run(lambda: move_ideas(self.engine, chosen, target)):
+
+            def moved(_result: object) -> None:
                 self.idea_list.clear_marks()
                 self.show_filter()
-                moved = ngettext(
+                told = ngettext(
                     "Moved {n} idea to “{theme}”.", "Moved {n} ideas to “{theme}”.", len(chosen)
                 )
-                self._tell(moved.format(n=len(chosen), theme=dict(options)[choice]))
+                self._tell(told.format(n=len(chosen), theme=dict(options)[choice]))
+
+            self.save(lambda: move_ideas(self.engine, chosen, target), moved)
 
         question = ngettext("Move the idea to:", "Move the {n} marked ideas to:", len(chosen))
         self.app.push_screen(Choose(question.format(n=len(chosen)), options), move)

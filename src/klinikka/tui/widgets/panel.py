@@ -1,4 +1,4 @@
-"""What every phase's panel has: the clinic it shows and the workspace's way to run a change."""
+"""What every phase's panel has: the clinic it shows, and the way it asks for a change."""
 
 from __future__ import annotations
 
@@ -9,15 +9,26 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable
 
+from klinikka.tui.guard import Guarded
+from klinikka.writes import Write
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-# The workspace's ``_run``: a service call whose user error is shown, not raised; it returns
-# the call's result (True for None) or None after an error, and reads the phases again.
-Run = Callable[..., object | None]
+# What to do once a change is saved, with what the service returned (None when it had been
+# saved already, by a try whose outcome was not known).
+Done = Callable[[object], None]
 
 
-class PhasePanel(Vertical):
+class Saving:
+    """What the workspace keeps about a change a panel asked for, until it is saved."""
+
+    def __init__(self, done: Done | None, reload: bool) -> None:
+        self.done = done
+        self.reload = reload
+
+
+class PhasePanel(Guarded, Vertical):
     # The list the arrows move in, in this phase (the capture line keeps the focus).
     CURSOR_LIST: ClassVar[str] = ""
 
@@ -25,14 +36,55 @@ class PhasePanel(Vertical):
         """The panel changed the clinic without the workspace reading it again (a typed idea
         or ballot): the other phases are read again when next shown."""
 
-    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
+    class Save(Message):
+        """A change to save through the app's write queue (the workspace puts it there)."""
+
+        def __init__(self, write: Write) -> None:
+            super().__init__()
+            self.write = write
+
+    def __init__(self, engine: Engine, clinic_id: int, *, id: str | None = None):
         super().__init__(id=id)
         self.engine = engine
         self.clinic_id = clinic_id
-        self.run = run
 
     def changed(self) -> None:
         self.post_message(self.Changed())
+
+    def save(self, work: Callable[[], object], done: Done | None = None, *, reload: bool = True):
+        """Ask for a change (``work`` calls a service, in the write queue's thread). Once it
+        is saved the workspace reads the phase again (if ``reload``) and calls ``done``; a user
+        error is shown and changes nothing."""
+        self.post_message(self.Save(Write(lambda _engine: work(), tag=Saving(done, reload))))
+
+    def save_line(self, write: Write) -> None:
+        """Ask for a typed line to be saved; its outcome comes back to this panel."""
+        write.owner = self
+        self.post_message(self.Save(write))
+
+    class Refused(Message):
+        """A typed line was not saved: the workspace says why, beside the input."""
+
+        def __init__(self, line: str, reason: str) -> None:
+            super().__init__()
+            self.line = line
+            self.reason = reason
+
+    def refused(self, line: str, error: BaseException, field_id: str) -> None:
+        """A typed line was refused: back into its field if nothing was typed since, and why,
+        beside the input; an unforeseen error is also reported."""
+        from klinikka.errors import KlinikkaError
+        from klinikka.tui.widgets.line_input import LineInput
+
+        if isinstance(error, KlinikkaError):
+            reason = str(error)
+        else:
+            from klinikka.crash import one_line
+
+            reason = one_line(error)
+            self.app.report_error(error, context="saving a typed line")  # type: ignore[attr-defined]
+        self.query_one(field_id, LineInput).restore(line)
+        self.post_message(self.Refused(line, reason))
 
     def move_cursor(self, step: int) -> None:
         if not self.CURSOR_LIST:

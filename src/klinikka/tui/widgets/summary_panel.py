@@ -16,8 +16,10 @@ from klinikka.exports.markdown import escape
 from klinikka.i18n import N_, _, current_language
 from klinikka.models import NoteKind, NoteView
 from klinikka.text import strip_controls
+from klinikka.tui.messages import WriteDone
 from klinikka.tui.text import user_text
-from klinikka.tui.widgets.panel import PhasePanel, Run
+from klinikka.tui.widgets.line_input import LineInput
+from klinikka.tui.widgets.panel import PhasePanel
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -51,8 +53,8 @@ class SummaryPanel(PhasePanel):
     SummaryPanel #note { dock: bottom; }
     """
 
-    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(engine, clinic_id, run, id=id)
+    def __init__(self, engine: Engine, clinic_id: int, *, id: str | None = None):
+        super().__init__(engine, clinic_id, id=id)
         self.kind = NoteKind.DECISION
         self.notes: list[NoteView] = []
         self.preview_source = ""  # the Markdown the preview shows
@@ -63,7 +65,7 @@ class SummaryPanel(PhasePanel):
                 yield Static(id="preview")
             yield DataTable(cursor_type="row", id="notes")
         yield Static(id="note-kind")
-        yield Input(id="note")
+        yield LineInput(clears=True, id="note")
 
     def on_mount(self) -> None:
         self._show_kind()
@@ -123,14 +125,24 @@ class SummaryPanel(PhasePanel):
             return None
         return self.notes[table.cursor_row]
 
-    def write(self, field: Input) -> None:
-        from klinikka.services.notes import add_note
+    def write(self, line: str) -> None:
+        """A typed note: saved through the queue, in the kind chosen when it was typed."""
+        from klinikka.writes import line_write, typed_line
 
-        if field.value.strip() and self.run(
-            lambda: add_note(self.engine, self.clinic_id, self.kind, field.value)
-        ):
-            field.value = ""  # the workspace has read this phase again
-            self.move_cursor(len(self.notes))
+        if line.strip():
+            typed = typed_line("note", line, clinic_id=self.clinic_id, note_kind=str(self.kind))
+            self.save_line(line_write(typed))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        assert outcome.write.line is not None
+        if outcome.error is not None:
+            self.refused(str(outcome.write.line["text"]), outcome.error, "#note")
+            return
+        self.reload()
+        self.move_cursor(len(self.notes))
+        self.changed()
 
     def edit(self) -> None:
         from klinikka.services.notes import edit_note
@@ -142,7 +154,7 @@ class SummaryPanel(PhasePanel):
 
         def save(text: str | None) -> None:
             if text:
-                self.run(lambda: edit_note(self.engine, note.id, text))
+                self.save(lambda: edit_note(self.engine, note.id, text))
 
         shown = " ".join(strip_controls(note.text).split())
         self.app.push_screen(AskText(_(KIND_NAMES[note.kind]) + ":", shown), save)
@@ -152,4 +164,4 @@ class SummaryPanel(PhasePanel):
 
         note = self.selected()
         if note is not None:
-            self.run(lambda: delete_note(self.engine, note.id))
+            self.save(lambda: delete_note(self.engine, note.id))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from klinikka.i18n import _, ngettext
+from klinikka.tui.messages import WriteDone
 from klinikka.tui.screens.dialogs import AskText, Confirm
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 from klinikka.tui.widgets.panel import PhasePanel
 
 
@@ -24,7 +26,9 @@ class ThemesPanel(PhasePanel):
     def compose(self) -> ComposeResult:
         yield DataTable(cursor_type="row", id="theme-table")
         yield Static(id="theme-ideas")
-        yield Input(placeholder=_("A new theme's name — Enter creates"), id="new-theme")
+        yield LineInput(
+            clears=True, placeholder=_("A new theme's name — Enter creates"), id="new-theme"
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -92,13 +96,22 @@ class ThemesPanel(PhasePanel):
             table.move_cursor(row=table.get_row_index(str(selected)))
         self.show_ideas()
 
-    def create(self, field: Input) -> None:
-        from klinikka.services.themes import create_theme
+    def create(self, line: str) -> None:
+        """A typed theme name: saved through the queue; the list shows it when committed."""
+        from klinikka.writes import line_write, typed_line
 
-        if field.value.strip() and self.run(
-            lambda: create_theme(self.engine, self.clinic_id, field.value)
-        ):
-            field.value = ""
+        if line.strip():
+            self.save_line(line_write(typed_line("theme", line, clinic_id=self.clinic_id)))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        assert outcome.write.line is not None
+        if outcome.error is not None:
+            self.refused(str(outcome.write.line["text"]), outcome.error, "#new-theme")
+            return
+        self.reload()
+        self.changed()
 
     def rename(self) -> None:
         from klinikka.services.themes import update_theme
@@ -109,7 +122,7 @@ class ThemesPanel(PhasePanel):
 
         def save(name: str | None) -> None:
             if name:
-                self.run(lambda: update_theme(self.engine, theme_id, name=name))
+                self.save(lambda: update_theme(self.engine, theme_id, name=name))
 
         self.app.push_screen(AskText(_("New name of the theme:")), save)
 
@@ -127,7 +140,7 @@ class ThemesPanel(PhasePanel):
 
         def save(text: str | None) -> None:
             if text is not None:
-                self.run(lambda: update_theme(self.engine, theme_id, description=text))
+                self.save(lambda: update_theme(self.engine, theme_id, description=text))
 
         question = _("Description of the theme “{name}”:").format(name=current.name)
         self.app.push_screen(AskText(question, current.description), save)
@@ -142,8 +155,10 @@ class ThemesPanel(PhasePanel):
         if theme_id not in order:  # deleted by another klinikka a moment ago
             return
         position = max(0, order.index(theme_id) + step)
-        if self.run(lambda: move_theme(self.engine, theme_id, position)):
-            self.table.move_cursor(row=self.table.get_row_index(str(theme_id)))
+        self.save(
+            lambda: move_theme(self.engine, theme_id, position),
+            lambda _result: self.table.move_cursor(row=self.table.get_row_index(str(theme_id))),
+        )
 
     def delete(self) -> None:
         from klinikka.services.themes import delete_theme
@@ -154,7 +169,7 @@ class ThemesPanel(PhasePanel):
 
         def delete(sure: bool | None) -> None:
             if sure:
-                self.run(lambda: delete_theme(self.engine, theme_id))
+                self.save(lambda: delete_theme(self.engine, theme_id))
 
         self.app.push_screen(
             Confirm(_("Delete the theme? Its ideas become unassigned (ctrl+z undoes).")), delete

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from klinikka.i18n import N_, _
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.countdown import PRESET_MINUTES, Countdown, clock
+from klinikka.tui.guard import Guarded
 
 if TYPE_CHECKING:
     from klinikka.tui.app import KlinikkaApp
@@ -36,7 +37,7 @@ def timer_text(countdown: Countdown) -> Text:
     return shown
 
 
-class TimerDisplay(Static):
+class TimerDisplay(Guarded, Static):
     """The countdown on one line; it flashes when the time is up."""
 
     DEFAULT_CSS = """
@@ -60,7 +61,7 @@ class TimerDisplay(Static):
         self.set_timer(3, lambda: self.remove_class("-flash"))
 
 
-class TimerDialog(ModalScreen[None]):
+class TimerDialog(Guarded, ModalScreen[None]):
     """Presets, a custom time for the agenda item, pause or resume, reset, stop."""
 
     BINDINGS = [

@@ -17,8 +17,10 @@ from klinikka.errors import BallotExistsError, KlinikkaError
 from klinikka.i18n import N_, _
 from klinikka.models import BallotView, RoundStatus, RoundView, VotingMethod
 from klinikka.tally import METHOD_NAMES
+from klinikka.tui.messages import WriteDone
 from klinikka.tui.text import plain, user_text
-from klinikka.tui.widgets.panel import PhasePanel, Run
+from klinikka.tui.widgets.line_input import LineInput
+from klinikka.tui.widgets.panel import PhasePanel
 from klinikka.tui.widgets.results import result_bars
 
 if TYPE_CHECKING:
@@ -76,11 +78,14 @@ class VotePanel(PhasePanel):
     VotePanel #bars-scroll { width: 1fr; padding: 0 1; }
     VotePanel #ballots { width: 27; border-left: solid $primary-darken-2; }
     VotePanel #round-note { padding: 0 1; height: auto; color: $text-warning; }
+    VotePanel #ballots-pending {
+        padding: 0 1; height: auto; max-height: 3; color: $text-muted; display: none;
+    }
     VotePanel #ballot { dock: bottom; }
     """
 
-    def __init__(self, engine: Engine, clinic_id: int, run: Run, *, id: str | None = None):
-        super().__init__(engine, clinic_id, run, id=id)
+    def __init__(self, engine: Engine, clinic_id: int, *, id: str | None = None):
+        super().__init__(engine, clinic_id, id=id)
         self.round_id: int | None = None  # the round shown (None: the latest)
         self.by_group = False
         self.round: RoundView | None = None
@@ -88,6 +93,8 @@ class VotePanel(PhasePanel):
         self._shown_ballots: list[int] = []
         self._round_ids: list[int] = []
         self._ballots_hidden = False
+        # Ballots typed and not saved yet: uid -> the line.
+        self._pending: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="round-head")
@@ -97,7 +104,9 @@ class VotePanel(PhasePanel):
                 yield Static(id="bars")
             yield DataTable(cursor_type="row", id="ballots")
         yield Static(id="round-note")
-        yield Input(id="ballot")
+        # Shown only while ballots are being saved: no line taken from the list otherwise.
+        yield Static(id="ballots-pending")
+        yield LineInput(clears=True, id="ballot")
 
     def on_mount(self) -> None:
         table = self.query_one("#ballots", DataTable)
@@ -228,36 +237,68 @@ class VotePanel(PhasePanel):
 
     # ------------------------------------------------------------------ actions
 
-    def cast(self, field: Input) -> None:
-        """Enter the typed ballot; the same voter again asks before replacing."""
-        from klinikka.services.ballot_lines import cast_ballot_line
-        from klinikka.tui.screens.dialogs import Confirm
+    def cast(self, line: str, *, replace: bool = False) -> None:
+        """Enter a typed ballot: its syntax is checked at once (a mistake puts the line back
+        with the reason), the round's rules when it is saved; shown as being saved till then."""
+        from klinikka.services.ballot_lines import parse_ballot_line
+        from klinikka.writes import line_write, typed_line
 
-        line, round_id = field.value, self.round_id
-        if not line.strip() or round_id is None:
+        voting_round = self.round
+        if not line.strip() or voting_round is None:
             return
         try:
-            ballot = cast_ballot_line(self.engine, round_id, line, shown=self.round)
-        except BallotExistsError as error:
-
-            def replace(sure: bool | None) -> None:
-                if sure and self.run(
-                    lambda: cast_ballot_line(
-                        self.engine, round_id, line, replace=True, shown=self.round
-                    )
-                ):
-                    field.value = ""
-                    self.reload()
-
-            question = _("{message} Replace the ballot?").format(message=plain(str(error)))
-            self.app.push_screen(Confirm(question), replace)
-            return
+            parse_ballot_line(line, voting_round.method, len(voting_round.theme_ids))
         except KlinikkaError as error:
-            self.notify(plain(str(error)), severity="error", markup=False)
-            return  # the line stays, to be corrected
-        self._seen()
-        field.value = ""
-        self._after_ballot(ballot)
+            self.refused(line, error, "#ballot")
+            return
+        typed = typed_line("ballot", line, round_id=voting_round.id, replace=replace)
+        self._pending[typed["uid"]] = line
+        self._show_pending()
+        self.save_line(line_write(typed))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        line = outcome.write.line
+        assert line is not None
+        self._pending.pop(str(line["uid"]), None)
+        self._show_pending()
+        text = str(line["text"])
+        if isinstance(outcome.error, BallotExistsError):
+            self._ask_replace(text, outcome.error)
+        elif outcome.error is not None:
+            self.refused(text, outcome.error, "#ballot")
+        elif (
+            isinstance(outcome.result, BallotView)
+            and outcome.result.round_id == self.round_id
+            and not line.get("replace")
+        ):
+            self._after_ballot(outcome.result)
+        else:  # a replaced ballot, saved by an earlier try, or into a round not shown now
+            self.reload()
+            self.changed()
+
+    def _ask_replace(self, line: str, error: BallotExistsError) -> None:
+        from klinikka.tui.screens.dialogs import Confirm
+
+        def replace(sure: bool | None) -> None:
+            if sure:
+                self.cast(line, replace=True)
+            else:
+                self.query_one("#ballot", LineInput).restore(line)
+
+        question = _("{message} Replace the ballot?").format(message=plain(str(error)))
+        self.app.push_screen(Confirm(question), replace)
+
+    def _show_pending(self) -> None:
+        """Ballots typed and not saved yet, under the bars (the list shows saved ones)."""
+        pending = self.query_one("#ballots-pending", Static)
+        pending.display = bool(self._pending)
+        if not self._pending:
+            pending.update("")
+            return
+        lines = " · ".join(" ".join(line.split()) for line in self._pending.values())
+        pending.update(user_text(_("Being saved: {lines}").format(lines=lines), style="italic"))
 
     def _after_ballot(self, ballot: BallotView) -> None:
         """One more ballot: the bars and the list change, nothing else needs reading."""
@@ -276,11 +317,6 @@ class VotePanel(PhasePanel):
         self._shown_ballots.append(ballot.id)
         table.move_cursor(row=table.row_count - 1)
         self.changed()
-
-    def _seen(self) -> None:
-        seen = getattr(self.app, "seen_own_change", None)
-        if callable(seen):
-            seen()
 
     def new_round(self) -> None:
         from klinikka.tui.screens.round_form import RoundForm
@@ -310,15 +346,16 @@ class VotePanel(PhasePanel):
         voting_round = self.round
         if voting_round is None:
             return
-        if voting_round.status is RoundStatus.OPEN:
-            done = self.run(lambda: close_round(self.engine, voting_round.id))
-        else:
-            done = self.run(lambda: open_round(self.engine, voting_round.id))
-        if done:
-            self.reload()
-            field = self.query_one("#ballot", Input)
+
+        def done(_result: object) -> None:
+            field = self.query_one("#ballot", LineInput)
             if not field.disabled:
                 field.focus()
+
+        if voting_round.status is RoundStatus.OPEN:
+            self.save(lambda: close_round(self.engine, voting_round.id), done)
+        else:
+            self.save(lambda: open_round(self.engine, voting_round.id), done)
 
     def toggle_by_group(self) -> None:
         self.by_group = not self.by_group
@@ -339,10 +376,13 @@ class VotePanel(PhasePanel):
         if self.round is None:
             return
         round_id = self.round.id
-        started = self.run(lambda: start_runoff(self.engine, round_id))
-        if isinstance(started, RoundView):
-            self.round_id = started.id
-            self.reload()
+
+        def started(runoff: object) -> None:
+            if isinstance(runoff, RoundView):
+                self.round_id = runoff.id
+                self.reload()
+
+        self.save(lambda: start_runoff(self.engine, round_id), started)
 
     def decide(self) -> None:
         from klinikka.services.voting import record_decision
@@ -362,10 +402,10 @@ class VotePanel(PhasePanel):
                 return
 
             def reason(note: str | None) -> None:
-                if note is not None and self.run(
-                    lambda: record_decision(self.engine, voting_round.id, int(theme), note)
-                ):
-                    self.reload()
+                if note is not None:
+                    self.save(
+                        lambda: record_decision(self.engine, voting_round.id, int(theme), note)
+                    )
 
             self.app.push_screen(AskText(_("The reason for the decision (optional):")), reason)
 
@@ -381,8 +421,12 @@ class VotePanel(PhasePanel):
             self.delete_round()
             return
         ballot_id = self._shown_ballots[min(table.cursor_row, len(self._shown_ballots) - 1)]
-        if self.run(lambda: delete_ballot(self.engine, ballot_id)):
-            self.notify(plain(_("Deleted the ballot (ctrl+z brings it back).")), markup=False)
+        self.save(
+            lambda: delete_ballot(self.engine, ballot_id),
+            lambda _result: self.notify(
+                plain(_("Deleted the ballot (ctrl+z brings it back).")), markup=False
+            ),
+        )
 
     def delete_round(self) -> None:
         from klinikka.services.voting import delete_round
@@ -393,9 +437,13 @@ class VotePanel(PhasePanel):
             return
 
         def delete(sure: bool | None) -> None:
-            if sure and self.run(lambda: delete_round(self.engine, voting_round.id)):
-                self.round_id = None
-                self.reload()
+            if sure:
+
+                def deleted(_result: object) -> None:
+                    self.round_id = None
+                    self.reload()
+
+                self.save(lambda: delete_round(self.engine, voting_round.id), deleted)
 
         question = _("Delete round {number} and its ballots? (ctrl+z undoes)").format(
             number=voting_round.number

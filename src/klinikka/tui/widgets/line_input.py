@@ -1,0 +1,53 @@
+"""The one-line input every klinikka field uses: Enter takes the line typed so far.
+
+Textual's Input submits through its "enter" binding, which runs only once the key has gone up
+to the app, after the keys typed behind it (a fast typist's, a paste's, a lagging app's) have
+already been put into the field: two lines became one. Here Enter is taken in the input's own
+key handling, in order with the other keys: the line submitted is exactly what was typed
+before Enter, and a field that ``clears`` is empty for the very next key.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from klinikka.tui.guard import Guarded
+
+
+class LineInput(Guarded, Input):
+    def __init__(self, value: str | None = None, *, clears: bool = False, **kwargs: object):
+        super().__init__(value, **kwargs)  # type: ignore[arg-type]
+        # Empty the field at Enter (a phase's typing line); a form's field keeps its value.
+        self.clears = clears
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            value = self.value
+            if self.clears:
+                self.value = ""
+            validation = self.validate(value) if "submitted" in self.validate_on else None
+            self.post_message(self.Submitted(self, value, validation))
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps only a paste's first line; the words of every line are kept here.
+        if event.text:
+            line = " ".join(event.text.split())
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *selection)
+        event.stop()
+
+    def restore(self, line: str) -> bool:
+        """Put a line that was not saved back, if nothing has been typed since."""
+        if self.value:
+            return False
+        self.value = line
+        self.cursor_position = len(line)
+        return True

@@ -1,0 +1,255 @@
+"""A fast typist on a slow database: another klinikka holds the write lock for seconds while
+lines are typed without waiting for the app. Nothing is merged, lost, doubled or frozen.
+
+Keys are posted to the app the way the terminal driver posts them, all at once, instead of
+Pilot's ``press`` (which waits until each key is handled, as no typist does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import DataTable, Input
+
+from klinikka import recovery
+from klinikka.db import open_database
+from klinikka.models import VotingMethod
+from klinikka.services import clinics, ideas, notes, themes, voting
+from klinikka.tui.app import KlinikkaApp, Settings, make_app
+from klinikka.tui.widgets.idea_list import IdeaList
+from klinikka.tui.widgets.timer import TimerDisplay
+from klinikka.tui.widgets.write_status import WriteStatus
+from tui_helpers import open_workspace, until
+
+pytestmark = pytest.mark.typing_ahead
+
+LOCK_SECONDS = 7.0
+
+
+@pytest.fixture
+def clinic_db(tmp_path: Path) -> tuple[Path, int]:
+    path = tmp_path / "klinikka.db"
+    engine = open_database(path)
+    clinic = clinics.create_clinic(engine, "Verkkoklinikka 3.11.", language="fi")
+    engine.dispose()
+    return path, clinic.id
+
+
+@contextmanager
+def write_lock(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another process's write transaction: the file's write lock held until the block ends."""
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
+def type_ahead(app: KlinikkaApp, text: str) -> None:
+    """Post every key of ``text`` ("\\n" is Enter) at once, as a paste-fast typist would."""
+    for character in text:
+        if character == "\n":
+            app.post_message(events.Key("enter", "\r"))
+        else:
+            app.post_message(events.Key(_character_to_key(character), character))
+
+
+async def saved(app: KlinikkaApp, pilot: Any, timeout: float = 30) -> None:
+    """Wait (off the loop) until the write queue has saved everything, then let the app
+    take the outcomes in."""
+    assert app.writes is not None
+    assert await asyncio.to_thread(app.writes.wait_idle, timeout)
+    for _ in range(3):
+        await pilot.pause()
+
+
+LINES = [f"Idea {n}: kotihoito ja äänestys {n}" for n in range(30)]
+
+
+async def test_thirty_ideas_typed_during_a_lock_are_thirty_ideas_in_order(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        app.countdown.start(600, "Ideointi")
+        timer = screen.query_one(TimerDisplay)
+        with write_lock(path):
+            type_ahead(app, "".join(f"{line}\n" for line in LINES))
+            idea_list = screen.query_one("#idea-list", IdeaList)
+            # Every line shows at once, as typed, marked as being saved.
+            await until(pilot, lambda: idea_list.row_count == len(LINES))
+            assert [idea_list.shown_text(n) for n in range(len(LINES))] == LINES
+            assert idea_list.pending_count == len(LINES)
+            assert screen.query_one("#capture", Input).value == ""
+            status = screen.query_one(WriteStatus)
+            await until(pilot, lambda: "Waiting for the database" in str(status.render()))
+            # The app is alive: the countdown goes on while the database is locked.
+            shown = str(timer.render())
+            await until(pilot, lambda: str(timer.render()) != shown, tries=60)
+            await asyncio.sleep(LOCK_SECONDS - 2)
+        await saved(app, pilot)
+        assert idea_list.pending_count == 0
+        assert [idea_list.shown_text(n) for n in range(len(LINES))] == LINES
+        await until(pilot, lambda: "Waiting" not in str(status.render()))
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == LINES
+    engine.dispose()
+
+
+async def test_ballots_typed_during_a_lock_are_all_counted(clinic_db: tuple[Path, int]) -> None:
+    path, clinic_id = clinic_db
+    engine = open_database(path)
+    first = themes.create_theme(engine, clinic_id, "Ennaltaehkäisy")
+    second = themes.create_theme(engine, clinic_id, "Digituki")
+    voting_round = voting.create_round(
+        engine, clinic_id, VotingMethod.SINGLE, theme_ids=[first.id, second.id]
+    )
+    voting.open_round(engine, voting_round.id)
+    engine.dispose()
+    voters = [f"Äänestäjä {n}" for n in range(30)]
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("f4")
+        await until(pilot, lambda: screen.query_one("#ballot", Input).has_focus)
+        with write_lock(path):
+            type_ahead(app, "".join(f"{voter}: {1 + n % 2}\n" for n, voter in enumerate(voters)))
+            await until(
+                pilot, lambda: "Being saved" in str(screen.query_one("#ballots-pending").render())
+            )
+            await asyncio.sleep(LOCK_SECONDS - 1)
+        await saved(app, pilot)
+    engine = open_database(path)
+    result = voting.tally_round(engine, voting_round.id)
+    ballots = voting.list_ballots(engine, voting_round.id)
+    engine.dispose()
+    assert [ballot.voter for ballot in ballots] == voters
+    assert result.ballot_count == 30
+    assert {row.theme_id: row.score for row in result.scores} == {first.id: 15, second.id: 15}
+
+
+async def test_notes_typed_during_a_lock_are_all_written(clinic_db: tuple[Path, int]) -> None:
+    path, clinic_id = clinic_db
+    lines = [f"Päätös {n}: jatketaan" for n in range(12)]
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.query_one("#note", Input).has_focus)
+        with write_lock(path):
+            type_ahead(app, "".join(f"{line}\n" for line in lines))
+            await until(pilot, lambda: screen.query_one("#note", Input).value == "")
+            await asyncio.sleep(LOCK_SECONDS - 1)
+        await saved(app, pilot)
+    engine = open_database(path)
+    written = [note.text for note in notes.list_notes(engine, clinic_id)]
+    engine.dispose()
+    assert written == lines
+
+
+async def test_lines_left_unsaved_at_quit_are_offered_at_the_next_start(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    with write_lock(path):
+        async with app.run_test(size=(100, 32)) as pilot:
+            await open_workspace(app, pilot)
+            type_ahead(app, "eka rivi\ntoka rivi\n")
+            await until(pilot, lambda: app.screen.query_one(IdeaList).pending_count == 2)
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+            assert "not saved" in " ".join(
+                str(label.render()) for label in app.screen.query("Label")
+            )
+            await pilot.press("y")
+        kept = recovery.load(str(path))
+        assert [line["text"] for line in kept] == ["eka rivi", "toka rivi"]
+    # The next start: the database is free again, and the lines are offered.
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("y")
+        await saved(app, pilot)
+        # The clinics list under the question counts them once they are in.
+        clinics_table = app.screen.query_one("#clinics", DataTable)
+        await until(pilot, lambda: str(clinics_table.get_row_at(0)[2]) == "2")
+    # Offered again after a crash (the same uids): nothing is saved twice.
+    recovery.save(str(path), kept)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("y")
+        await saved(app, pilot)
+    assert recovery.load(str(path)) == []
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+        "eka rivi",
+        "toka rivi",
+    ]
+    engine.dispose()
+
+
+async def test_a_refused_line_comes_back_and_the_next_ones_are_saved(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        type_ahead(app, "/ nosuchgroup: tärkeä idea\nhyvä idea\n")
+        await saved(app, pilot)
+        capture = screen.query_one("#capture", Input)
+        assert capture.value == "/ nosuchgroup: tärkeä idea"
+        shown = str(screen.query_one(WriteStatus).render())
+        assert "Not saved" in shown and "nosuchgroup" in shown
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["hyvä idea"]
+    engine.dispose()
+
+
+async def test_an_unforeseen_error_is_reported_and_the_app_goes_on(
+    clinic_db: tuple[Path, int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from klinikka.paths import state_dir
+    from klinikka.tui.widgets.ideas_panel import IdeasPanel
+
+    path, clinic_id = clinic_db
+
+    def broken(self: IdeasPanel) -> None:
+        raise RuntimeError("rikki")
+
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        monkeypatch.setattr(IdeasPanel, "star", broken)
+        type_ahead(app, "kesken")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+        assert screen.query_one("#capture", Input).value == "kesken"
+        reports = list((state_dir() / "errors").iterdir())
+        assert len(reports) == 1
+        assert "rikki" in reports[0].read_text(encoding="utf-8")
+        assert any("rikki" in str(note.message) for note in app._notifications)
+        # The app still works.
+        type_ahead(app, " idea\n")
+        await saved(app, pilot)
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["kesken idea"]
+    engine.dispose()
