@@ -45,11 +45,17 @@ connection.execute("ROLLBACK")
 TITLE = "5,000 ideas"
 
 
-async def open_clinic(pilot: Any, title: str) -> None:
-    """Select the clinic titled ``title`` in the clinics list and open it."""
+async def open_clinic(pilot: Any, title: str) -> Any:
+    """Once the app has started: open the clinic titled ``title`` from the clinics list and
+    wait until all its ideas are listed (it has 5,000); returns the idea list."""
     from textual.widgets import DataTable
 
-    table = pilot.app.screen.query_one("#clinics", DataTable)
+    from klinikka.tui.widgets.idea_list import IdeaList
+
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    table = app.screen.query_one("#clinics", DataTable)
     for row in range(table.row_count):
         if any(title in str(cell) for cell in table.get_row_at(row)):
             table.move_cursor(row=row)
@@ -58,6 +64,10 @@ async def open_clinic(pilot: Any, title: str) -> None:
         raise AssertionError(f"no clinic {title!r} in the list")
     await pilot.pause()
     await pilot.press("enter")
+    ideas = app.screen.query_one("#idea-list", IdeaList)
+    while ideas.row_count < 5_000:
+        await pilot.pause()
+    return ideas
 
 
 class Lock:
@@ -86,16 +96,10 @@ async def locked_capture_times(
     from textual.widgets import Input
 
     from klinikka.tui.app import Settings, make_app
-    from klinikka.tui.widgets.idea_list import IdeaList
 
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await open_clinic(pilot, TITLE)
-        table = app.screen.query_one("#idea-list", IdeaList)
-        while table.row_count < 5_000:
-            await pilot.pause()
+        table = await open_clinic(pilot, TITLE)
         assert app.screen.query_one("#capture", Input).has_focus
         before = saved_ideas(path, clinic_id)
         lock = Lock(path)
@@ -139,17 +143,11 @@ async def keystroke_times(
     from textual.widgets import Input
 
     from klinikka.tui.app import Settings, make_app
-    from klinikka.tui.widgets.idea_list import IdeaList
 
     app = make_app(Settings(database=str(path), language="en"))
     times: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         await open_clinic(pilot, TITLE)
-        table = app.screen.query_one("#idea-list", IdeaList)
-        while table.row_count < 5_000:
-            await pilot.pause()
         field = app.screen.query_one("#capture", Input)
         process = during() if during else None
         ended: float | None = None
