@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from klinikka import db as db_module
 from klinikka.db import (
     HEAD_REVISION,
     SCHEMA_REVISIONS,
@@ -217,3 +218,36 @@ def test_a_file_of_an_older_version_is_upgraded_with_its_data(
         ideas.capture_idea(engine, 1, "Uusi idea")
     assert len(ideas.search_ideas(engine, 1)) == 2
     engine.dispose()
+
+
+def test_a_process_opening_the_file_during_the_check_keeps_its_commits(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another klinikka opens the file and commits while this one is still checking it: its
+    # -wal and -shm are in use and must be left alone, or its commits are lost.
+    engine = open_database(db_path)
+    clinic = clinics.create_clinic(engine, "Klinikka")
+    engine.dispose()
+    others: list[sqlite3.Connection] = []
+    original = db_module._check_contents
+
+    def check_while_another_opens(path: Path, **options: bool) -> str | None:
+        revision = original(path, **options)
+        other = sqlite3.connect(db_path)
+        other.execute("PRAGMA wal_autocheckpoint = 0")
+        other.execute("UPDATE clinic SET title = 'Toisen prosessin' WHERE id = ?", (clinic.id,))
+        other.commit()
+        others.append(other)
+        return revision
+
+    monkeypatch.setattr(db_module, "_check_contents", check_while_another_opens)
+    second = open_database(db_path)
+    monkeypatch.undo()
+    assert [c.title for c in clinics.list_clinics(second)] == ["Toisen prosessin"]
+    second.dispose()
+    others[0].close()
+    again = open_database(db_path)
+    assert [c.title for c in clinics.list_clinics(again)] == ["Toisen prosessin"]
+    with again.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    again.dispose()

@@ -163,21 +163,20 @@ def check_file(path: Path) -> str | None:
         ) from error
     if header != SQLITE_HEADER:
         raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
-    # Reading a WAL database makes SQLite create -wal and -shm files: those the check made
-    # are removed again, so a refused file is left exactly as it was found.
+    # Reading a WAL database makes SQLite create -wal and -shm files. When they are not there
+    # (no other connection has the file open), the check reads the file as immutable, which
+    # creates nothing, so a refused file is left exactly as it was found. Companions are never
+    # removed afterwards: another process may have opened the file meanwhile, and removing its
+    # -wal or -shm would damage the database.
     companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = {companion for companion in companions if companion.exists()}
-    try:
-        return _check_contents(path)
-    finally:
-        for companion in companions:
-            if companion not in existed:
-                companion.unlink(missing_ok=True)
+    immutable = not all(companion.exists() for companion in companions)
+    return _check_contents(path, immutable=immutable)
 
 
-def _check_contents(path: Path) -> str | None:
+def _check_contents(path: Path, *, immutable: bool) -> str | None:
+    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
     except sqlite3.Error as error:
         raise DatabaseFileError(
             N_("Cannot open {path}: {reason}"), path=str(path), reason=str(error)
