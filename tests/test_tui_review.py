@@ -171,3 +171,47 @@ def test_our_own_commit_does_not_hide_anothers_made_in_the_same_moment(tmp_path:
         ours.dispose()
         theirs.dispose()
         watch.close()
+
+
+def test_a_change_tells_which_clinics_it_touched(tmp_path: Path) -> None:
+    from klinikka.tui.app import DataChanged
+
+    path = tmp_path / "k.db"
+    first = a_clinic(path)
+    other = open_database(path)
+    try:
+        second = clinics.create_clinic(other, "Toinen klinikka").id
+        watch = DataChanged(str(path), lambda: 0)
+        ideas.capture_idea(other, second, "Toisen klinikan idea")
+        assert watch() is True
+        assert watch.clinics == frozenset({second})  # the first clinic's screen need not read
+        ideas.capture_idea(other, first, "Ensimmäisen idea")
+        ideas.capture_idea(other, second, "Vielä yksi")
+        assert watch() is True
+        assert watch.clinics == frozenset({first, second})
+        clinics.delete_clinic(other, second)  # its log goes with it: anything may have changed
+        assert watch() is True
+        assert watch.clinics is None
+    finally:
+        other.dispose()
+        watch.close()
+
+
+def test_a_deleted_clinic_whose_log_ids_are_reused_is_still_seen(tmp_path: Path) -> None:
+    from klinikka.tui.app import DataChanged
+
+    path = tmp_path / "k.db"
+    first = a_clinic(path)
+    watch = DataChanged(str(path), lambda: 0)
+    other = open_database(path)
+    try:
+        # The clinic's log goes with it, and the next rows take its ids again.
+        clinics.delete_clinic(other, first)
+        clinics.create_clinic(other, "Uusi")
+        clinics.create_clinic(other, "Toinen uusi")
+        clinics.create_clinic(other, "Kolmas uusi")
+        assert watch() is True
+        assert watch.clinics is None
+    finally:
+        other.dispose()
+        watch.close()

@@ -55,6 +55,10 @@ class DataChanged:
     of ours, or the log changed by other than one new row per commit of ours, means someone
     else wrote. While a write of ours is running (``busy``) it may have committed uncounted,
     so the look waits for the next time.
+
+    After a call that said yes, ``clinics`` holds the clinics the new log rows belong to
+    (screens of other clinics need not read again), or None when that cannot be told (rows
+    were deleted, or one belongs to no clinic).
     """
 
     def __init__(
@@ -68,7 +72,9 @@ class DataChanged:
         self._busy = busy
         self._seen = self._version()
         self._log = self._log_shape()
+        self._last_row = self._row_at(self._log[0])
         self._own_seen = own_commits()
+        self.clinics: frozenset[int] | None = None
 
     def _version(self) -> int:
         if self._connection is None:
@@ -91,14 +97,42 @@ class DataChanged:
                 return False
             own = self._own_commits() - self._own_seen
             newest, rows = self._log_shape()
+            last_row = self._row_at(newest)
         except sqlite3.Error:  # the file is busy or gone for a moment: look again later
             return False
         # Our commits alone add one row each, with the next ids; a deleted clinic takes its
         # log with it, which no commit of ours explains unless it was ours (then the reload
         # it causes costs little).
-        foreign = own == 0 or (newest - self._log[0], rows - self._log[1]) != (own, own)
+        grown = (newest - self._log[0], rows - self._log[1])
+        foreign = own == 0 or grown != (own, own)
+        if foreign:
+            self.clinics = self._clinics_since(self._log[0]) if grown[0] == grown[1] else None
+        self._last_row = last_row
         self._seen, self._log, self._own_seen = version, (newest, rows), self._own_seen + own
         return foreign
+
+    def _row_at(self, row_id: int) -> object:
+        """What tells the log's row ``row_id`` from another that reuses its id."""
+        if self._connection is None:
+            return None
+        return self._connection.execute(
+            "SELECT at, action, actor FROM activity WHERE id = ?", (row_id,)
+        ).fetchone()
+
+    def _clinics_since(self, newest: int) -> frozenset[int] | None:
+        """The clinics of the log's rows after ``newest``, if nothing before it went."""
+        assert self._connection is not None
+        try:
+            if self._row_at(newest) != self._last_row:
+                return None  # rows were deleted, and their ids taken again
+            found = self._connection.execute(
+                "SELECT DISTINCT clinic_id FROM activity WHERE id > ?", (newest,)
+            ).fetchall()
+        except sqlite3.Error:
+            return None
+        if any(row[0] is None for row in found):
+            return None
+        return frozenset(int(row[0]) for row in found)
 
     def close(self) -> None:
         if self._connection is not None:
@@ -252,11 +286,12 @@ class KlinikkaApp(App[None]):
 
     def _poll(self) -> None:
         if self.data_changed is not None and self.data_changed():
-            self.screen.post_message(DatabaseChanged())
+            clinics = self.data_changed.clinics
+            self.screen.post_message(DatabaseChanged(clinics))
             # Screens underneath (a workspace under the present mode or a dialog) read the
             # change when they are shown again.
             for screen in self.screen_stack[:-1]:
-                screen.post_message(DatabaseChanged())
+                screen.post_message(DatabaseChanged(clinics))
 
     def clinic_gone(self) -> None:
         """Another klinikka deleted the clinic shown: back to the list, saying why."""

@@ -22,7 +22,14 @@ class WriteDone(Message, bubble=False):
 
 
 class DatabaseChanged(Message):
-    """Another klinikka changed the database: the screen shown reads what it shows again."""
+    """Another klinikka changed the database: the screen shown reads what it shows again.
+
+    ``clinics``: the clinics changed, when known; a screen of one clinic (``clinic_id``)
+    ignores changes to others. None means any may have changed."""
+
+    def __init__(self, clinics: frozenset[int] | None = None) -> None:
+        super().__init__()
+        self.clinics = clinics
 
 
 class Reloads:
@@ -32,7 +39,10 @@ class Reloads:
 
     needs_reload = False
 
-    def on_database_changed(self, _message: DatabaseChanged) -> None:
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        shown = getattr(self, "clinic_id", None)
+        if message.clinics is not None and shown is not None and shown not in message.clinics:
+            return  # another clinic changed
         if getattr(self, "is_current", True):
             self._reload_or_leave()
         else:
