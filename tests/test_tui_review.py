@@ -215,3 +215,29 @@ def test_a_deleted_clinic_whose_log_ids_are_reused_is_still_seen(tmp_path: Path)
     finally:
         other.dispose()
         watch.close()
+
+
+async def test_an_error_in_a_dialogs_answer_is_reported_and_the_app_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klinikka.paths import state_dir
+
+    path = tmp_path / "k.db"
+    a_clinic(path)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("rikki vastaus")
+
+    monkeypatch.setattr(clinics, "create_clinic", broken)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ClinicsScreen))
+        await pilot.press("n", *"Uusi klinikka", "enter")  # the answer callback raises
+        await until(pilot, lambda: any("rikki" in str(n.message) for n in app._notifications))
+        assert app.is_running
+        assert isinstance(app.screen, ClinicsScreen)
+        [report] = list((state_dir() / "errors").iterdir())
+        assert "rikki vastaus" in report.read_text(encoding="utf-8")
+        await pilot.press("h")  # the list still answers
+        await pilot.pause()
+        assert app.screen.show_archived  # type: ignore[attr-defined]
