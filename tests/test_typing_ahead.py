@@ -253,3 +253,55 @@ async def test_an_unforeseen_error_is_reported_and_the_app_goes_on(
     engine = open_database(path)
     assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["kesken idea"]
     engine.dispose()
+
+
+def press_at_once(app: KlinikkaApp, *keys: str) -> None:
+    """Post keys (Textual's names, e.g. "ctrl+z", "f3") at once, behind what was posted."""
+    for key in keys:
+        app.post_message(events.Key(key, None))
+
+
+async def test_undo_pressed_straight_after_enter_undoes_that_line(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        type_ahead(app, "ensimmäinen\n")
+        await saved(app, pilot)
+        with write_lock(path):
+            type_ahead(app, "toinen\n")
+            press_at_once(app, "ctrl+z")
+            type_ahead(app, "kolmas\n")
+            await asyncio.sleep(1)
+        await saved(app, pilot)
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+        "ensimmäinen",
+        "kolmas",
+    ]
+    engine.dispose()
+
+
+async def test_text_typed_straight_after_a_phase_key_goes_to_that_phase(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        type_ahead(app, "idea ensin")
+        press_at_once(app, "f3")
+        type_ahead(app, "Uusi teema\n")
+        press_at_once(app, "f2")
+        type_ahead(app, "idea sitten\n")
+        await saved(app, pilot)
+        await until(pilot, lambda: screen.phase == "ideas")
+        assert screen.query_one("#capture", Input).value == ""
+    engine = open_database(path)
+    assert [theme.name for theme in themes.list_themes(engine, clinic_id)] == ["Uusi teema"]
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+        "idea ensinidea sitten"
+    ]
+    engine.dispose()

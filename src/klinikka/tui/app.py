@@ -6,22 +6,23 @@ import gc
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from klinikka import i18n
 from klinikka.i18n import N_, _, ngettext
 from klinikka.paths import styles_dir
 from klinikka.tui.bindings import translate_bindings, translate_textual_bindings
 from klinikka.tui.countdown import Countdown, parse_duration
-from klinikka.tui.guard import Guarded
+from klinikka.tui.guard import Guarded, GuardedCallbacks
 from klinikka.tui.messages import DatabaseChanged, WriteDone
 from klinikka.tui.text import plain
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 # How often the app asks SQLite whether another klinikka has committed (PRAGMA data_version).
 POLL_SECONDS = 0.5
+# A key acting at once waits for the focused input to handle the keys before it this long at most.
+HOLD_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ class Loading(Guarded, Screen[None]):
         yield Label(_("Opening the database…"), id="loading")
 
 
-class KlinikkaApp(App[None]):
+class KlinikkaApp(GuardedCallbacks, App[None]):
     CSS_PATH = str(styles_dir() / "klinikka.tcss")
     BINDINGS = [
         Binding("f1,question_mark", "help", N_("Help"), id="app.help"),
@@ -181,6 +184,62 @@ class KlinikkaApp(App[None]):
         self._other_commits = 0
         # Lines of an earlier run being saved now (their screen is the app).
         self._recovering = 0
+        # Keys and pastes that came while a key acting at once waits for the keys before it.
+        self._held: list[events.Event] | None = None
+        self._hold: object | None = None
+
+    # ------------------------------------------------------------------ keys in order
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys act in the order they were typed.
+
+        Textual runs a key's priority binding (ctrl+z, F2, ...) as soon as the app sees the
+        key, while the keys before it may still wait in the focused input's queue: an undo
+        pressed straight after Enter undid the line before, text typed straight after F2 went
+        into the previous phase's input. Such a key is sent through the focused input's queue
+        first and acts when the input has handled the keys before it; the keys after it are
+        held until it has acted (and the focus it moved has settled), then go on in order.
+        """
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._held is not None:
+                self._held.append(event)
+                return
+            focused = self.focused
+            if (
+                isinstance(event, events.Key)
+                and isinstance(focused, Input)
+                and self._has_priority_binding(event.key)
+            ):
+                self._held = []
+                self._hold = hold = object()
+                if focused.call_later(self.call_later, self._act_in_order, event, hold):
+                    # Should the input go before it handles the key (its screen closed), the
+                    # key acts anyway, a moment later.
+                    self.set_timer(HOLD_SECONDS, partial(self._act_in_order, event, hold))
+                    return
+                self._held, self._hold = None, None
+        await super().on_event(event)
+
+    def _has_priority_binding(self, key: str) -> bool:
+        for _namespace, bindings in self.screen._binding_chain:
+            if any(binding.priority for binding in bindings.key_to_bindings.get(key, ())):
+                return True
+        return False
+
+    async def _act_in_order(self, event: events.Event, hold: object) -> None:
+        if self._hold is not hold:
+            return  # it has acted already
+        self._hold = None
+        try:
+            await super().on_event(event)
+        finally:
+            # After what the action queued (a focus moved, a screen pushed).
+            self.call_later(self._release_held)
+
+    async def _release_held(self) -> None:
+        held, self._held = self._held or [], None
+        for event in held:
+            await self.on_event(event)  # held again behind the next key that acts at once
 
     def on_mount(self) -> None:
         self.push_screen(Loading())

@@ -198,13 +198,6 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         event.stop()
         self.query_one(WriteStatus).refused(event.line, event.reason)
 
-    def on_phase_panel_save(self, event: PhasePanel.Save) -> None:
-        """A panel asks for a change: into the write queue (the owner hears the outcome)."""
-        event.stop()
-        if event.write.owner is None:
-            event.write.owner = self
-        self.klinikka.write(event.write)
-
     def save(self, work: Callable[[], object], done: Done | None = None) -> None:
         """A change of the workspace's own (undo, redo), through the write queue."""
         self.klinikka.write(Write(lambda _engine: work(), owner=self, tag=Saving(done, True)))
@@ -260,18 +253,18 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         event.stop()
         self._stale |= set(PHASES) - {self.phase}
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def take_line(self, field: Input, value: str) -> None:
+        """A line typed and Enter pressed (LineInput calls this in the Enter's handling)."""
         self.query_one(WriteStatus).clear_refusal()
         # The line as it was when Enter was pressed (LineInput has emptied the field since).
-        if event.input.id == "capture":
-            self.ideas.capture(event.value)
-        elif event.input.id == "new-theme":
-            self.query_one(ThemesPanel).create(event.value)
-        elif event.input.id == "ballot":
-            self.query_one(VotePanel).cast(event.value)
-        elif event.input.id == "note":
-            self.query_one(SummaryPanel).write(event.value)
+        if field.id == "capture":
+            self.ideas.capture(value)
+        elif field.id == "new-theme":
+            self.query_one(ThemesPanel).create(value)
+        elif field.id == "ballot":
+            self.query_one(VotePanel).cast(value)
+        elif field.id == "note":
+            self.query_one(SummaryPanel).write(value)
 
     # ------------------------------------------------------------------ every phase
 

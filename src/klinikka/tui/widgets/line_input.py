@@ -5,6 +5,11 @@ to the app, after the keys typed behind it (a fast typist's, a paste's, a laggin
 already been put into the field: two lines became one. Here Enter is taken in the input's own
 key handling, in order with the other keys: the line submitted is exactly what was typed
 before Enter, and a field that ``clears`` is empty for the very next key.
+
+A screen with a ``take_line(input, value)`` method (the workspace) is handed the line at once,
+inside the Enter's own handling, instead of through a Submitted message: what the line asks for
+is in the write queue before the next key is handled, so a key that acts at once (ctrl+z,
+which the app runs only once the keys before it are handled) comes after it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from klinikka.tui.guard import Guarded
 
 class LineInput(Guarded, Input):
     def __init__(self, value: str | None = None, *, clears: bool = False, **kwargs: object):
+        # Coming back to a field must not select its text: the next key would replace it.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(value, **kwargs)  # type: ignore[arg-type]
         # Empty the field at Enter (a phase's typing line); a form's field keeps its value.
         self.clears = clears
@@ -28,6 +35,10 @@ class LineInput(Guarded, Input):
             value = self.value
             if self.clears:
                 self.value = ""
+            take_line = getattr(self.screen, "take_line", None)
+            if callable(take_line):
+                take_line(self, value)
+                return
             validation = self.validate(value) if "submitted" in self.validate_on else None
             self.post_message(self.Submitted(self, value, validation))
             return

@@ -36,13 +36,6 @@ class PhasePanel(Guarded, Vertical):
         """The panel changed the clinic without the workspace reading it again (a typed idea
         or ballot): the other phases are read again when next shown."""
 
-    class Save(Message):
-        """A change to save through the app's write queue (the workspace puts it there)."""
-
-        def __init__(self, write: Write) -> None:
-            super().__init__()
-            self.write = write
-
     def __init__(self, engine: Engine, clinic_id: int, *, id: str | None = None):
         super().__init__(id=id)
         self.engine = engine
@@ -54,13 +47,17 @@ class PhasePanel(Guarded, Vertical):
     def save(self, work: Callable[[], object], done: Done | None = None, *, reload: bool = True):
         """Ask for a change (``work`` calls a service, in the write queue's thread). Once it
         is saved the workspace reads the phase again (if ``reload``) and calls ``done``; a user
-        error is shown and changes nothing."""
-        self.post_message(self.Save(Write(lambda _engine: work(), tag=Saving(done, reload))))
+        error is shown and changes nothing. It is in the queue when this returns (in order with
+        the lines typed before it)."""
+        self._write(Write(lambda _engine: work(), owner=self.screen, tag=Saving(done, reload)))
 
     def save_line(self, write: Write) -> None:
         """Ask for a typed line to be saved; its outcome comes back to this panel."""
         write.owner = self
-        self.post_message(self.Save(write))
+        self._write(write)
+
+    def _write(self, write: Write) -> None:
+        self.app.write(write)  # type: ignore[attr-defined]
 
     class Refused(Message):
         """A typed line was not saved: the workspace says why, beside the input."""
