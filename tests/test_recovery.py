@@ -169,3 +169,48 @@ def test_saves_from_several_threads_leave_one_whole_file(db_path: Path) -> None:
     lines = recovery.load(str(db_path))
     assert lines and lines[0]["text"].endswith("-19-0")
     assert len(list(recovery.recovery_file(str(db_path)).parent.iterdir())) == 1
+
+
+def test_a_running_keepers_lines_are_not_left_behind_until_it_closes(db_path: Path) -> None:
+    keeper = recovery.Keeper(str(db_path))
+    keeper.save([line("vielä tallentamatta", 1)])
+    assert recovery.left_behind(str(db_path)).lines == []
+    keeper.close()
+    assert recovery.load(str(db_path)) == [line("vielä tallentamatta", 1)]
+
+
+def test_two_keepers_of_one_database_never_overwrite_each_other(db_path: Path) -> None:
+    first, second = recovery.Keeper(str(db_path)), recovery.Keeper(str(db_path))
+    first.save([line("ensimmäisen", 1)])
+    second.save([line("toisen", 2)])
+    second.save([])  # the second saved its line: its file goes, the first's stays
+    first.close()
+    second.close()
+    assert recovery.load(str(db_path)) == [line("ensimmäisen", 1)]
+
+
+def test_lines_left_by_several_runs_come_merged_in_order_each_once(db_path: Path) -> None:
+    recovery.save(str(db_path), [line("vanhin", 1)])  # as an earlier version left it
+    first = recovery.Keeper(str(db_path))
+    first.save([line("toinen", 2), line("kolmas", 3)])
+    first.close()
+    second = recovery.Keeper(str(db_path))
+    second.save([line("kolmas", 3), line("neljäs", 4)])  # offered once, saved again, cut
+    second.close()
+    left = recovery.left_behind(str(db_path))
+    assert [kept["text"] for kept in left.lines] == ["vanhin", "toinen", "kolmas", "neljäs"]
+    assert len(left.files) == 3
+    recovery.discard(left.files)
+    assert recovery.left_behind(str(db_path)) == recovery.LeftBehind([], ())
+    assert list((state_dir() / recovery.UNSAVED_FOLDER).iterdir()) == []
+
+
+def test_a_damaged_keepers_file_is_set_aside_and_the_others_still_come(db_path: Path) -> None:
+    good, bad = recovery.Keeper(str(db_path)), recovery.Keeper(str(db_path))
+    good.save([line("ehjä", 1)])
+    bad.save([line("rikki", 2)])
+    good.close()
+    bad.close()
+    bad.path.write_bytes(b"{not json")
+    assert recovery.load(str(db_path)) == [line("ehjä", 1)]
+    assert list(bad.path.parent.glob(f"{bad.path.name}.damaged-*"))

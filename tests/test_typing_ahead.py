@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 import pytest
 from textual import events
 from textual.keys import _character_to_key
-from textual.widgets import DataTable, Input
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList
 
 from klinikka import recovery
 from klinikka.db import open_database
@@ -159,6 +161,21 @@ async def test_notes_typed_during_a_lock_are_all_written(clinic_db: tuple[Path, 
     assert written == lines
 
 
+async def answer_the_offer(app: KlinikkaApp, pilot: Pilot[None], choice: str | None) -> None:
+    """Wait for the offer of lines left behind and choose (None: Escape)."""
+    await app.workers.wait_for_complete()
+    await until(pilot, lambda: type(app.screen).__name__ == "Choose")
+    if choice is None:
+        await pilot.press("escape")
+        return
+    choices = app.screen.query_one("#choices", OptionList)
+    index = next(
+        i for i in range(choices.option_count) if choices.get_option_at_index(i).id == choice
+    )
+    choices.highlighted = index
+    await pilot.press("enter")
+
+
 async def test_lines_left_unsaved_at_quit_are_offered_at_the_next_start(
     clinic_db: tuple[Path, int],
 ) -> None:
@@ -180,9 +197,7 @@ async def test_lines_left_unsaved_at_quit_are_offered_at_the_next_start(
     # The next start: the database is free again, and the lines are offered.
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
-        await pilot.press("y")
+        await answer_the_offer(app, pilot, "save")
         await saved(app, pilot)
         # The clinics list under the question counts them once they are in.
         clinics_table = app.screen.query_one("#clinics", DataTable)
@@ -191,9 +206,7 @@ async def test_lines_left_unsaved_at_quit_are_offered_at_the_next_start(
     recovery.save(str(path), kept)
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
-        await pilot.press("y")
+        await answer_the_offer(app, pilot, "save")
         await saved(app, pilot)
     assert recovery.load(str(path)) == []
     engine = open_database(path)
@@ -202,6 +215,82 @@ async def test_lines_left_unsaved_at_quit_are_offered_at_the_next_start(
         "toka rivi",
     ]
     engine.dispose()
+
+
+def time_passes(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def left_lines(path: Path) -> list[str]:
+    return [line["text"] for line in recovery.load(str(path))]
+
+
+async def test_lines_left_behind_stay_until_saved_or_thrown_away(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    kept = [
+        {"kind": "idea", "uid": f"kept-{n}", "text": text, "clinic_id": clinic_id}
+        for n, text in enumerate(["ensimmäinen", "toinen"])
+    ]
+    recovery.save(str(path), kept)
+    # Escape: not now. They are offered again at the next start.
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await answer_the_offer(app, pilot, None)
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ClinicsScreen"
+        # A line typed and saved now does not wipe them (the keeper's file is its own).
+        await open_workspace(app, pilot)
+        type_ahead(app, "uusi rivi\n")
+        await saved(app, pilot)
+    assert left_lines(path) == ["ensimmäinen", "toinen"]
+    # Quitting while the question is open keeps them too.
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: type(app.screen).__name__ == "Choose")
+        await pilot.press("ctrl+q")
+    assert left_lines(path) == ["ensimmäinen", "toinen"]
+    # Throwing them away asks once more; "no" asks the first question again.
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await answer_the_offer(app, pilot, "discard")
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("n")
+        await answer_the_offer(app, pilot, "discard")
+        await until(pilot, lambda: type(app.screen).__name__ == "Confirm")
+        await pilot.press("y")
+        await pilot.pause()
+    assert left_lines(path) == []
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["uusi rivi"]
+    engine.dispose()
+
+
+async def test_two_klinikkas_on_one_database_keep_their_own_lines(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, _clinic_id = clinic_db
+    first = make_app(Settings(database=str(path), language="en"))
+    second = make_app(Settings(database=str(path), language="en"))
+    with write_lock(path):
+        async with first.run_test(size=(100, 32)) as one, second.run_test(size=(100, 32)) as two:
+            await open_workspace(first, one)
+            await open_workspace(second, two)
+            type_ahead(first, "ykkösen rivi\n")
+            type_ahead(second, "kakkosen rivi\n")
+            await until(one, lambda: first.screen.query_one(IdeaList).pending_count == 1)
+            await until(two, lambda: second.screen.query_one(IdeaList).pending_count == 1)
+            assert first.writes is not None and second.writes is not None
+            await asyncio.to_thread(time_passes, 0.5)
+            # Both are running: neither's lines are left behind for a third.
+            assert left_lines(path) == []
+            for app, pilot in ((first, one), (second, two)):
+                await pilot.press("ctrl+q")
+                await until(pilot, lambda app=app: type(app.screen).__name__ == "Confirm")
+                await pilot.press("y")
+    assert sorted(left_lines(path)) == ["kakkosen rivi", "ykkösen rivi"]
 
 
 async def test_a_refused_line_comes_back_and_the_next_ones_are_saved(

@@ -160,6 +160,33 @@ def test_writes_commit_in_the_order_put_and_each_is_reported_once(
     assert queue.committed == len(bodies)
 
 
+def test_only_writes_that_changed_something_count_as_our_commits(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    # The count tells our commits from another klinikka's: an undo or redo that found
+    # nothing to do committed nothing, and a change seen as ours would not be reloaded.
+    with running(engine) as (queue, reports):
+        queue.put(Write(lambda e: history.undo(e, clinic.id)))
+        queue.put(Write(lambda e: history.redo(e, clinic.id)))
+        assert queue.wait_idle(30)
+        assert queue.committed == 0
+        queue.put(line_write(idea_line(clinic.id, "Yksi")))
+        queue.put(Write(lambda e: history.redo(e, clinic.id)))  # nothing undone yet
+        queue.put(Write(lambda e: history.undo(e, clinic.id)))
+        queue.put(Write(lambda e: history.redo(e, clinic.id)))
+        assert queue.wait_idle(30)
+        assert queue.committed == 3
+    assert [outcome.result is None for outcome in reports.all()] == [
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert texts(engine, clinic.id) == ["Yksi"]
+
+
 def test_a_write_that_is_not_a_line_runs_in_its_place(
     engine: Engine, clinic: ClinicSummary
 ) -> None:
@@ -533,6 +560,63 @@ def test_a_database_that_may_take_the_write_later_is_transient(error: BaseExcept
 )
 def test_a_rule_or_a_bug_is_not_transient(error: BaseException) -> None:
     assert not is_transient(error)
+
+
+def real_sqlite_error(tmp_path: Path, statement: str, *, lock: bool = False) -> sqlite3.Error:
+    """The error SQLite itself raises for ``statement`` (with a write lock held elsewhere)."""
+    path = tmp_path / "real.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    if lock:
+        holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0)
+    try:
+        other.execute(statement)
+        other.commit()
+    except sqlite3.Error as error:
+        return error
+    finally:
+        other.close()
+        holder.close()
+    raise AssertionError("no error")
+
+
+def test_real_sqlite_errors_tell_a_lock_from_a_schema_error(tmp_path: Path) -> None:
+    locked_now = real_sqlite_error(tmp_path, "INSERT INTO t VALUES (1)", lock=True)
+    assert is_transient(locked_now)
+    assert is_transient(sa_exc.OperationalError("INSERT", {}, locked_now))
+    # A table this version does not know (a schema error) would never go through: the write
+    # is refused at once instead of retried for ever.
+    missing = real_sqlite_error(tmp_path, "INSERT INTO no_such_table VALUES (1)")
+    assert isinstance(missing, sqlite3.OperationalError)
+    assert not is_transient(missing)
+    assert not is_transient(sa_exc.OperationalError("INSERT", {}, missing))
+
+
+class ServerError(Exception):
+    """What psycopg raises: an error with the server's SQLSTATE."""
+
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "transient"),
+    [
+        ("08006", True),  # connection failure
+        ("57P01", True),  # admin shutdown: the server restarts
+        ("53300", True),  # too many connections
+        ("40001", True),  # serialization failure
+        ("40P01", True),  # deadlock
+        ("55P03", True),  # lock not available
+        ("42P01", False),  # undefined table
+        ("23505", False),  # unique violation
+    ],
+)
+def test_postgresql_errors_are_told_by_their_sqlstate(sqlstate: str, transient: bool) -> None:
+    error = sa_exc.OperationalError("INSERT", {}, ServerError(sqlstate))
+    assert is_transient(error) is transient
 
 
 def test_an_integrity_error_on_a_connection_lost_is_transient() -> None:

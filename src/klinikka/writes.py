@@ -63,6 +63,8 @@ class Outcome:
     error: BaseException | None = None
     # The write had been committed already (a retry after an unknown outcome, a recovered line).
     already_done: bool = False
+    # It committed a change now (an undo with nothing to undo did not).
+    committed: bool = True
 
     @property
     def saved(self) -> bool:
@@ -78,22 +80,43 @@ class QueueState:
     keep_error: str  # why the unsaved lines could not be kept in their file ('' if they are)
 
 
+# SQLite's primary result codes that mean "not now": BUSY, LOCKED, NOMEM, IOERR, FULL,
+# CANTOPEN, PROTOCOL (https://www.sqlite.org/rescode.html). SQLITE_ERROR (a missing table, a
+# schema another version made) is not: trying again would never end.
+_SQLITE_TRANSIENT = frozenset({5, 6, 7, 10, 13, 14, 15})
+# PostgreSQL's SQLSTATE classes and codes that mean the same: connection exceptions,
+# insufficient resources, operator intervention (a restart), serialization failure and
+# deadlock, lock not available.
+_SQLSTATE_TRANSIENT_CLASSES = ("08", "53", "57")
+_SQLSTATE_TRANSIENT = frozenset({"40001", "40P01", "55P03"})
+
+
 def is_transient(error: BaseException) -> bool:
     """Whether the database may take the write later: busy, locked, full, gone."""
     import sqlite3
 
     from sqlalchemy import exc
 
-    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
-        return True
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        original = error.orig
+    else:
+        original = error
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in _SQLITE_TRANSIENT
+        return isinstance(original, sqlite3.OperationalError | sqlite3.InterfaceError)
+    state = getattr(original, "sqlstate", None)
+    if isinstance(state, str) and state:
+        return state[:2] in _SQLSTATE_TRANSIENT_CLASSES or state in _SQLSTATE_TRANSIENT
     return isinstance(
         error,
         exc.OperationalError
         | exc.InterfaceError
         | exc.DisconnectionError
         | exc.TimeoutError
-        | sqlite3.OperationalError
-        | sqlite3.InterfaceError
         | OSError
         | TimeoutError,
     )
@@ -209,7 +232,7 @@ class WriteQueue:
             if outcome is None:  # stopped while the database was away: the write stays
                 return
             with self._lock:
-                if outcome.saved and not outcome.already_done:
+                if outcome.saved and outcome.committed:
                     self.committed += 1
             # Reported before it leaves the queue: whoever waits for an idle queue then
             # finds the outcome on its way.
@@ -224,15 +247,18 @@ class WriteQueue:
 
     def _try(self, write: Write) -> Outcome | None:
         from klinikka.errors import AlreadyDone
-        from klinikka.services._base import requesting
+        from klinikka.services._base import request_uid, requesting
 
         attempt = 0
         while True:
             try:
                 with requesting(write.uid):
                     result = write.run(self.engine)
+                    # An action that commits takes the uid into its log row; one that
+                    # found nothing to do gives it back.
+                    committed = request_uid.get() is None
             except AlreadyDone:
-                return Outcome(write, already_done=True)
+                return Outcome(write, already_done=True, committed=False)
             except KlinikkaError as error:
                 return Outcome(write, error=error)
             except Exception as error:
@@ -247,7 +273,7 @@ class WriteQueue:
                     if self._lock.wait_for(lambda: self._stopping, timeout=delay):
                         return None
             else:
-                return Outcome(write, result=result)
+                return Outcome(write, result=result, committed=committed)
 
     def _keep_all(self) -> None:
         while True:

@@ -19,6 +19,7 @@ from klinikka.services._base import (
     actor,
     decode_value,
     encode_value,
+    give_back_request,
     read_session,
     request_write,
     summary_json,
@@ -334,6 +335,7 @@ def undo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
     with request_write(engine) as (session, request):
         entry = _latest(session, clinic_id, own_only, *_UNDOABLE)
         if entry is None:
+            give_back_request(request)  # nothing done: no commit of it
             return None
         done = _revert_all(session.connection(), clinic_id, json.loads(entry.undo_data))
         entry.undone_at = utcnow()
@@ -370,12 +372,15 @@ def redo(engine: Engine, clinic_id: int, *, own_only: bool = True) -> str | None
             col(Activity.undone_at).is_(None),
         )
         if latest_undo is None:
+            give_back_request(request)  # nothing done: no commit of it
             return None
         latest_action = _latest(session, clinic_id, own_only, *_UNDOABLE)
         if latest_action is not None and (latest_action.id or 0) > (latest_undo.id or 0):
+            give_back_request(request)  # nothing done: no commit of it
             return None
         original = session.get(Activity, _undone_entry(latest_undo.summary))
         if original is None or original.clinic_id != clinic_id or original.undone_at is None:
+            give_back_request(request)  # nothing done: no commit of it
             return None
         try:
             _revert_all(session.connection(), clinic_id, json.loads(latest_undo.undo_data))

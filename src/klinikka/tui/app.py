@@ -27,9 +27,12 @@ from klinikka.tui.messages import DatabaseChanged, WriteDone
 from klinikka.tui.text import plain
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Engine
 
-    from klinikka.writes import Line, Write, WriteQueue
+    from klinikka.recovery import Keeper, LeftBehind
+    from klinikka.writes import Write, WriteQueue
 
 # How often the app asks SQLite whether another klinikka has committed (PRAGMA data_version).
 POLL_SECONDS = 0.5
@@ -182,8 +185,10 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self.writes: WriteQueue | None = None
         self._reported: set[str] = set()
         self._other_commits = 0
-        # Lines of an earlier run being saved now (their screen is the app).
+        # Lines of an earlier run being saved now (their screen is the app), and their files.
         self._recovering = 0
+        self._recovered_files: tuple[Path, ...] = ()
+        self._keeper: Keeper | None = None
         # Keys and pastes that came while a key acting at once waits for the keys before it.
         self._held: list[events.Event] | None = None
         self._hold: object | None = None
@@ -302,8 +307,8 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         from klinikka import recovery
 
         path = sqlite_path(database_url(self.settings.database))
-        recovered = recovery.load(self.settings.database)
-        self.call_from_thread(self._opened, engine, str(path) if path else None, recovered)
+        left = recovery.left_behind(self.settings.database)
+        self.call_from_thread(self._opened, engine, str(path) if path else None, left)
 
     def _import_samples(self, engine: Engine) -> None:
         from pathlib import Path
@@ -316,17 +321,17 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             document = parse_document(sample.read_bytes())
             import_document(engine, document, file_name=sample.name)
 
-    def _opened(self, engine: Engine, path: str | None, recovered: list[Line]) -> None:
-        from klinikka import recovery
+    def _opened(self, engine: Engine, path: str | None, left: LeftBehind) -> None:
+        from klinikka.recovery import Keeper
         from klinikka.tui.screens.clinics import ClinicsScreen
         from klinikka.writes import WriteQueue
 
         self.engine = engine
-        database = self.settings.database
+        self._keeper = Keeper(self.settings.database)
         self.writes = WriteQueue(
             engine,
             lambda outcome: self.post_message(WriteDone(outcome)),
-            keep=lambda lines: recovery.save(database, lines),
+            keep=self._keeper.save,
         )
         self.writes.start()
         self.data_changed = DataChanged(path, self._own_commits, self.writes.busy)
@@ -338,7 +343,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         gc.set_threshold(10_000, 10, 10)
         self.switch_screen(ClinicsScreen())
         self.set_interval(POLL_SECONDS, self._poll)
-        self._offer_recovered(recovered)
+        self._offer_recovered(left)
 
     def _own_commits(self) -> int:
         return (self.writes.committed if self.writes else 0) + self._other_commits
@@ -380,20 +385,29 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             owner.post_message(WriteDone(message.outcome))
             return
         error = message.outcome.error
-        if error is not None:  # its screen is gone: say it here
-            self.tell_error(error)
-        if owner is self and message.outcome.write.line is not None and self._recovering:
+        line = message.outcome.write.line
+        if error is not None:  # its screen is gone: say it here, with the line
+            self.tell_error(error, line=None if line is None else str(line.get("text", "")))
+        if owner is self and line is not None and self._recovering:
             self._recovering -= 1
             if not self._recovering:  # the lines of an earlier run are in: show them
+                from klinikka.recovery import discard
+
+                discard(self._recovered_files)
+                self._recovered_files = ()
                 for screen in self.screen_stack:
                     screen.post_message(DatabaseChanged())
 
-    def tell_error(self, error: BaseException) -> None:
-        """A refused or failed write, in one line (an unforeseen error is also reported)."""
+    def tell_error(self, error: BaseException, *, line: str | None = None) -> None:
+        """A refused or failed write, in one line (an unforeseen error is also reported);
+        ``line``, the typed line it was, is named so that it is not lost unseen."""
         from klinikka.errors import KlinikkaError
 
         if isinstance(error, KlinikkaError):
-            self.notify(plain(str(error)), severity="error", markup=False)
+            message = str(error)
+            if line is not None:
+                message = _("Not saved: “{line}” — {reason}").format(line=line, reason=message)
+            self.notify(plain(message), severity="error", markup=False, timeout=30)
         else:
             self.report_error(error, context="a write")
 
@@ -448,36 +462,63 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self.exit(return_code=1, message=message)
 
     def _keep_unsaved(self) -> None:
-        """Typed lines still queued, and lines typed in the fields, go to the recovery file."""
+        """Typed lines still queued go to this klinikka's recovery file, left for the next
+        start."""
         if self.writes is not None:
             self.writes.stop(timeout=0.5)
+        if self._keeper is not None:
+            self._keeper.close()
 
-    def _offer_recovered(self, lines: list[Line]) -> None:
-        """Lines an earlier run could not save are offered to be saved now."""
-        from klinikka.tui.screens.dialogs import Confirm
+    def _offer_recovered(self, left: LeftBehind) -> None:
+        """Lines an earlier run could not save are offered to be saved now, kept for later,
+        or (asked twice) thrown away."""
+        from klinikka.recovery import discard
+        from klinikka.tui.screens.dialogs import Choose, Confirm
         from klinikka.writes import line_write
 
+        lines = left.lines
         if not lines:
             return
+        count = len(lines)
 
-        def answer(save: bool | None) -> None:
-            if save:
-                self._recovering += len(lines)
+        def answer(choice: str | None) -> None:
+            if choice == "save":
+                self._recovering += count
+                self._recovered_files += left.files
                 for line in lines:
                     self.write(line_write(line, owner=self))
                 message = ngettext(
-                    "Saving {n} line typed earlier.", "Saving {n} lines typed earlier.", len(lines)
+                    "Saving {n} line typed earlier.", "Saving {n} lines typed earlier.", count
                 )
-                self.notify(plain(message.format(n=len(lines))), markup=False)
+                self.notify(plain(message.format(n=count)), markup=False)
+            elif choice == "discard":
+                self.push_screen(Confirm(sure), partial(thrown_away, left))
 
-        count = len(lines)
+        def thrown_away(left: LeftBehind, sure: bool | None) -> None:
+            if sure:
+                discard(left.files)
+            else:  # not thrown away after all: asked again
+                self._offer_recovered(left)
+
         question = ngettext(
-            "{n} line typed earlier was not saved (the database was away). Save it now?",
-            "{n} lines typed earlier were not saved (the database was away). Save them now?",
+            "{n} line typed earlier was not saved (the database was away).",
+            "{n} lines typed earlier were not saved (the database was away).",
+            count,
+        ).format(n=count)
+        sure = ngettext(
+            "Throw away {n} line typed earlier for good?",
+            "Throw away {n} lines typed earlier for good?",
             count,
         ).format(n=count)
         first = ", ".join(f"“{line.get('text', '')}”" for line in lines[:3])
-        self.push_screen(Confirm(f"{question}\n{first}"), answer)
+        if count > 3:
+            first += ", …"
+        options = [
+            ("save", _("Save them now")),
+            ("later", _("Keep them for the next start")),
+            ("discard", _("Throw them away")),
+        ]
+        self.push_screen(Choose(f"{question}\n{first}", options), answer)
 
     async def action_quit(self) -> None:
         """Quit; a line typed and not saved is not thrown away without asking."""
