@@ -19,12 +19,12 @@ import pytest
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from klinikka import recovery
-from klinikka.db import open_database
+from klinikka.db import BUSY_TIMEOUT_MS, open_database
 from klinikka.models import VotingMethod
-from klinikka.services import clinics, ideas, notes, themes, voting
+from klinikka.services import clinics, history, ideas, notes, themes, voting
 from klinikka.tui.app import KlinikkaApp, Settings, make_app
 from klinikka.tui.widgets.idea_list import IdeaList
 from klinikka.tui.widgets.timer import TimerDisplay
@@ -392,5 +392,143 @@ async def test_text_typed_straight_after_a_phase_key_goes_to_that_phase(
     assert [theme.name for theme in themes.list_themes(engine, clinic_id)] == ["Uusi teema"]
     assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
         "idea ensinidea sitten"
+    ]
+    engine.dispose()
+
+
+def error_line(app: KlinikkaApp) -> str:
+    return str(app.screen.query_one("#form-error", Static).render())
+
+
+async def test_a_form_saved_during_a_lock_waits_calmly_and_saves_once(
+    clinic_db: tuple[Path, int],
+) -> None:
+    from klinikka.tui.screens.clinic_form import ClinicForm
+
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: type(app.screen).__name__ == "ClinicsScreen")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ClinicForm))
+        form = app.screen
+        with write_lock(path):
+            form.query_one("#facilitator", Input).value = "Kaisa Virtanen"
+            press_at_once(app, "ctrl+s", "ctrl+s", "enter")  # impatient: once is saved
+            await until(pilot, lambda: error_line(app) == "Saving…")
+            # The app is alive meanwhile: keys still go into the form.
+            type_ahead(app, " (syksy)")
+            title = form.query_one("#title", Input)
+            await until(pilot, lambda: title.value.endswith(" (syksy)"))
+            assert app.screen is form
+            await asyncio.sleep(2)
+        await saved(app, pilot)
+        # What was typed while saving is not thrown away: the form says so and stays.
+        await until(pilot, lambda: error_line(app).startswith("Saved."))
+        assert app.screen is form and title.value == "Verkkoklinikka 3.11. (syksy)"
+        await pilot.press("ctrl+s")
+        await saved(app, pilot)
+        await until(pilot, lambda: type(app.screen).__name__ == "ClinicsScreen")
+        table = app.screen.query_one("#clinics", DataTable)
+        await until(pilot, lambda: "(syksy)" in str(table.get_row_at(0)[1]))
+    engine = open_database(path)
+    clinic = clinics.get_clinic_summary(engine, clinic_id)
+    assert (clinic.facilitator, clinic.title) == ("Kaisa Virtanen", "Verkkoklinikka 3.11. (syksy)")
+    edits = [row for row in history.list_activity(engine, clinic_id) if row.action == "clinic.edit"]
+    engine.dispose()
+    assert len(edits) == 2  # one each: the impatient second ctrl+s and Enter saved nothing
+
+
+async def test_a_refused_form_stays_open_with_what_was_typed(clinic_db: tuple[Path, int]) -> None:
+    from klinikka.tui.screens.participants import ParticipantForm, ParticipantsScreen
+
+    path, _clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ParticipantForm))
+        form = app.screen
+        form.query_one("#name", Input).value = "   "
+        form.query_one("#organisation", Input).value = "Sote-järjestö ry"
+        await pilot.press("ctrl+s")
+        await saved(app, pilot)
+        await until(pilot, lambda: error_line(app) not in ("", "Saving…"))
+        assert app.screen is form
+        assert form.query_one("#organisation", Input).value == "Sote-järjestö ry"
+        # Fixed and saved: the list under it shows the new participant.
+        form.query_one("#name", Input).value = "Aino Laine"
+        await pilot.press("ctrl+s")
+        await saved(app, pilot)
+        await until(pilot, lambda: isinstance(app.screen, ParticipantsScreen))
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        # Removed through the queue, and undone.
+        await pilot.press("delete")
+        await saved(app, pilot)
+        await until(pilot, lambda: table.row_count == 0)
+        await pilot.press("ctrl+z")
+        await saved(app, pilot)
+        await until(pilot, lambda: table.row_count == 1)
+
+
+async def test_the_clinics_list_writes_through_the_queue(clinic_db: tuple[Path, int]) -> None:
+    path, _clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: type(app.screen).__name__ == "ClinicsScreen")
+        clinics_screen = app.screen
+        table = clinics_screen.query_one("#clinics", DataTable)
+        with write_lock(path):
+            await pilot.press("c")  # a copy, while another klinikka holds the database
+            status = clinics_screen.query_one(WriteStatus)
+            await until(pilot, lambda: "Waiting for the database" in str(status.render()))
+            assert table.row_count == 1
+        await saved(app, pilot)
+        await until(pilot, lambda: table.row_count == 2)
+        # The cursor is on the copy.
+        engine = open_database(path)
+        listed = clinics.list_clinics(engine)
+        engine.dispose()
+        copy = max(clinic.id for clinic in listed)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key == str(copy)
+
+
+async def test_an_import_during_a_lock_waits_for_the_database_instead_of_failing(
+    clinic_db: tuple[Path, int],
+) -> None:
+    from klinikka.tui.screens.import_dialog import ImportDialog
+
+    path, clinic_id = clinic_db
+    source = path.parent / "ideat.txt"
+    source.write_text("Neuvolan iltavastaanotto\nDigituki kirjastoissa\n", encoding="utf-8")
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, ImportDialog))
+        dialog = app.screen
+        dialog.query_one("#path", Input).value = str(source)
+        await pilot.press("enter")
+        preview = dialog.query_one("#preview-text", Static)
+        await until(pilot, lambda: "ideat.txt" in str(preview.render()))
+        with write_lock(path):
+            await pilot.press("ctrl+s")
+            await asyncio.sleep(BUSY_TIMEOUT_MS / 1000 + 1)  # past SQLite's own waiting
+            assert app.screen is dialog
+            assert "Importing" in str(dialog.query_one("#hint", Static).render())
+        await saved(app, pilot)
+        await until(pilot, lambda: app.screen is screen)
+        listed = screen.query_one("#idea-list", IdeaList)
+        await until(pilot, lambda: listed.row_count == 2)
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+        "Neuvolan iltavastaanotto",
+        "Digituki kirjastoissa",
     ]
     engine.dispose()

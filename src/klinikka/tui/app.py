@@ -56,10 +56,10 @@ class DataChanged:
 
     SQLite's ``PRAGMA data_version`` changes on a connection when any other connection
     commits; a connection of its own, kept open, is the cheapest way to notice. Our own
-    commits change it too. They are counted (``own_commits``: the write queue's, and the few a
-    dialog makes itself), and each writes one activity row: the version changed with no commit
-    of ours, or the log changed by other than one new row per commit of ours, means someone
-    else wrote. While a write of ours is running (``busy``) it may have committed uncounted,
+    commits change it too. They are counted (``own_commits``: the write queue's, which every
+    change goes through), and each writes one activity row: the version changed with no
+    commit of ours, or the log changed by other than one new row per commit of ours, means
+    someone else wrote. While a write of ours is running (``busy``) it may have committed uncounted,
     so the look waits for the next time.
 
     After a call that said yes, ``clinics`` holds the clinics the new log rows belong to
@@ -184,7 +184,6 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         # Every change goes through this queue, in order, off the event loop.
         self.writes: WriteQueue | None = None
         self._reported: set[str] = set()
-        self._other_commits = 0
         # Lines of an earlier run being saved now (their screen is the app), and their files.
         self._recovering = 0
         self._recovered_files: tuple[Path, ...] = ()
@@ -346,7 +345,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self._offer_recovered(left)
 
     def _own_commits(self) -> int:
-        return (self.writes.committed if self.writes else 0) + self._other_commits
+        return self.writes.committed if self.writes else 0
 
     def _poll(self) -> None:
         if self.data_changed is not None and self.data_changed():
@@ -370,10 +369,6 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
 
     # ------------------------------------------------------------------ writing
 
-    def seen_own_change(self) -> None:
-        """A commit of our own made outside the queue (a dialog's): no reload for it."""
-        self._other_commits += 1
-
     def write(self, write: Write) -> None:
         """Queue a change; its outcome comes back to ``write.owner`` as a WriteDone."""
         assert self.writes is not None
@@ -388,6 +383,11 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         line = message.outcome.write.line
         if error is not None:  # its screen is gone: say it here, with the line
             self.tell_error(error, line=None if line is None else str(line.get("text", "")))
+        elif owner is not self:
+            # Saved after its screen was left (a line still queued, a form closed while
+            # saving): the screens read it, as they would another klinikka's change.
+            for screen in self.screen_stack:
+                screen.post_message(DatabaseChanged())
         if owner is self and line is not None and self._recovering:
             self._recovering -= 1
             if not self._recovering:  # the lines of an earlier run are in: show them

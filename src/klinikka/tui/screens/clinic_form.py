@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from klinikka.errors import KlinikkaError, ValidationError
@@ -19,7 +18,7 @@ from klinikka.services.clinics import get_clinic_summary, parse_when, update_cli
 from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.text import user_text
+from klinikka.tui.saving import QueuedSave, say_under_fields
 from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
@@ -29,13 +28,6 @@ if TYPE_CHECKING:
 WHEN_FORMAT = "%Y-%m-%d %H:%M"
 TIME_FORMAT = "%H:%M"
 LANGUAGE_NAMES = {"fi": N_("Finnish"), "sv": N_("Swedish"), "en": N_("English")}
-
-
-def shown_message(message: str) -> Text:
-    """A message that may quote user text: literal, and wrapped rather than cut short."""
-    text = user_text(message)
-    text.no_wrap, text.overflow = False, "fold"
-    return text
 
 
 def parse_end(value: str, starts_at: datetime | None) -> datetime | None:
@@ -64,18 +56,12 @@ def line(value: str) -> str:
     return " ".join(strip_controls(value).split())
 
 
-def seen_own_change(screen: Screen[Any]) -> None:
-    """After our own commit: tell the app, so its poll does not reload for it."""
-    seen = getattr(screen.app, "seen_own_change", None)
-    if callable(seen):
-        seen()
-
-
-class ClinicForm(Guarded, ModalScreen[bool]):
+class ClinicForm(Guarded, QueuedSave, ModalScreen[bool]):
     """Edit a clinic's details; ctrl+s (or Enter in a line) saves, Escape cancels.
 
     Dismisses True when something was saved. A user error is shown under the fields and
-    the form stays open with everything that was typed.
+    the form stays open with everything that was typed. The save goes through the write
+    queue (``QueuedSave``).
     """
 
     DEFAULT_CSS = """
@@ -160,18 +146,22 @@ class ClinicForm(Guarded, ModalScreen[bool]):
         return {key: value for key, value in typed.items() if getattr(clinic, key) != value}
 
     def action_save(self) -> None:
-        if self.clinic is None:
+        if self.clinic is None or self.saving:
             return
         try:
             changes = self.changes(self.clinic)
-            if changes:
-                update_clinic(self.engine, self.clinic_id, **changes)
         except KlinikkaError as error:
-            self.query_one("#form-error", Static).update(shown_message(str(error)))
+            say_under_fields(self, str(error))
             return
-        if changes:
-            seen_own_change(self)
-        self.dismiss(bool(changes))
+        if not changes:
+            self.dismiss(False)
+            return
+        clinic_id = self.clinic_id
+        self.save_queued(lambda engine: update_clinic(engine, clinic_id, **changes))
+
+    def saved_meanwhile(self, result: object) -> None:
+        if isinstance(result, ClinicSummary):
+            self.clinic = result
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -9,15 +10,18 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _
+from klinikka.models import ClinicSummary
 from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.messages import Reloads
+from klinikka.tui.messages import Reloads, WriteDone
 from klinikka.tui.screens.dialogs import AskText, Confirm
-from klinikka.tui.text import plain, user_text
+from klinikka.tui.text import user_text
+from klinikka.tui.widgets.write_status import WriteStatus
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from klinikka.tui.app import KlinikkaApp
 
 
@@ -36,6 +40,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         super().__init__()
         translate_bindings(self)
         self.show_archived = False
+        self._select: int | None = None
 
     @property
     def klinikka(self) -> KlinikkaApp:
@@ -48,6 +53,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         table.add_columns(_("Date"), _("Title"), _("Ideas"), _("Themes"), _("Rounds"), _("Status"))
         yield table
         yield Static(_("No clinics yet: press n to create one."), id="empty")
+        yield WriteStatus(id="write-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -62,7 +68,8 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         from klinikka.services.clinics import list_clinics
 
         table = self.query_one("#clinics", DataTable)
-        selected = self.selected_id()
+        selected = self._select if self._select is not None else self.selected_id()
+        self._select = None
         table.clear()
         engine = self.klinikka.engine
         assert engine is not None
@@ -88,17 +95,23 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
 
-    def _run(self, work: object) -> bool:
-        """Run a service call; a user error is shown, never raised."""
-        try:
-            assert callable(work)
-            work()
-        except KlinikkaError as error:
-            self.notify(plain(str(error)), severity="error", markup=False)
-            return False
-        self.klinikka.seen_own_change()
+    def _queue(self, run: Callable[[Engine], object]) -> None:
+        """A change through the write queue; the list is read again once it is saved (a
+        refusal is told in one line)."""
+        from klinikka.writes import Write
+
+        self.klinikka.write(Write(run, owner=self))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        if outcome.error is not None:
+            self.klinikka.tell_error(outcome.error)
+            return
+        made = outcome.result
+        if isinstance(made, ClinicSummary):
+            self._select = made.id  # a new clinic (or copy) is where the cursor goes
         self.reload()
-        return True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -116,9 +129,9 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         from klinikka.services.clinics import create_clinic
 
         def create(title: str | None) -> None:
-            engine = self.klinikka.engine
-            if title and engine is not None:
-                self._run(lambda: create_clinic(engine, title, language=i18n.current_language()))
+            if title:
+                language = i18n.current_language()
+                self._queue(lambda engine: create_clinic(engine, title, language=language))
 
         self.app.push_screen(AskText(_("Title of the new clinic:")), create)
 
@@ -131,7 +144,6 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
         def saved(done: bool | None) -> None:
             if done:
-                self.klinikka.seen_own_change()
                 self.reload()
 
         self.app.push_screen(ClinicForm(engine, clinic_id), saved)
@@ -139,9 +151,9 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
     def action_duplicate(self) -> None:
         from klinikka.services.clinics import duplicate_clinic
 
-        clinic_id, engine = self.selected_id(), self.klinikka.engine
-        if clinic_id is not None and engine is not None:
-            self._run(lambda: duplicate_clinic(engine, clinic_id))
+        clinic_id = self.selected_id()
+        if clinic_id is not None:
+            self._queue(lambda engine: duplicate_clinic(engine, clinic_id))
 
     def action_archive(self) -> None:
         from klinikka.services.clinics import get_clinic_summary, set_archived
@@ -150,7 +162,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         if clinic_id is None or engine is None:
             return
         archived = get_clinic_summary(engine, clinic_id).status == "archived"
-        self._run(lambda: set_archived(engine, clinic_id, not archived))
+        self._queue(lambda engine: set_archived(engine, clinic_id, not archived))
 
     def action_show_archived(self) -> None:
         self.show_archived = not self.show_archived
@@ -166,7 +178,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
         def delete(sure: bool | None) -> None:
             if sure:
-                self._run(lambda: delete_clinic(engine, clinic_id))
+                self._queue(lambda engine: delete_clinic(engine, clinic_id))
 
         question = _("Delete the clinic “{title}” and everything in it for good?")
         self.app.push_screen(Confirm(question.format(title=title)), delete)

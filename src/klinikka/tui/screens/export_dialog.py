@@ -17,7 +17,8 @@ from klinikka.i18n import LANGUAGES, N_, _, ngettext
 from klinikka.services.exporting import FORMATS, export_paths, suggested_name, write_export
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES, shown_message
+from klinikka.tui.saving import shown_message
+from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.line_input import LineInput
 

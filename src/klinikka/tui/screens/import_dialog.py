@@ -22,7 +22,8 @@ from klinikka.errors import KlinikkaError
 from klinikka.i18n import N_, _, ngettext
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.screens.clinic_form import shown_message
+from klinikka.tui.messages import WriteDone
+from klinikka.tui.saving import klinikka_app, shown_message
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.line_input import LineInput
 
@@ -199,25 +200,40 @@ class ImportDialog(Guarded, ModalScreen[int | None]):
         self._busy(_("Importing…"))
         self._import_in_thread(typed_path(str(choices[0]), self.folder).name, parsed, data)
 
-    @work(thread=True, exclusive=True, group="import")
     def _import_in_thread(self, name: str, parsed: Parsed, data: bytes) -> None:
+        """The import goes through the write queue, in its turn (a locked database is waited
+        for; the dialog says "Importing…" meanwhile)."""
         from klinikka.services.importing import import_ideas
+        from klinikka.writes import Write
 
-        try:
-            plan = import_ideas(self.engine, self.clinic_id, parsed, file_name=name, raw=data)
-        except KlinikkaError as error:
-            self.app.call_from_thread(self._failed, str(error))
-            return
-        except Exception as error:  # all or nothing: the transaction rolled back
-            self.app.call_from_thread(self._failed, unexpected(error))
-            return
-        self.app.call_from_thread(self._done, plan.added)
+        clinic_id = self.clinic_id
+
+        def run(engine: Engine) -> object:
+            return import_ideas(engine, clinic_id, parsed, file_name=name, raw=data)
+
+        klinikka_app(self).write(Write(run, owner=self))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome, error = message.outcome, message.outcome.error
+        if isinstance(error, KlinikkaError):
+            self._failed(str(error))
+        elif error is not None:  # all or nothing: the transaction rolled back
+            from klinikka.crash import report
+
+            report(error, context="an import")
+            self._failed(unexpected(error))
+        else:
+            from klinikka.services.importing import ImportPlan
+
+            plan = outcome.result
+            self._done(plan.added if isinstance(plan, ImportPlan) else 0)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-def unexpected(error: Exception) -> str:
+def unexpected(error: BaseException) -> str:
     """An error no check foresaw, as one line for the dialog."""
     reason = " ".join(str(error).split())[:200] or type(error).__name__
     return _("The import failed and nothing was changed: {reason}").format(reason=reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -23,19 +24,23 @@ from klinikka.services.participants import (
 )
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.screens.clinic_form import line, seen_own_change, shown_message
+from klinikka.tui.messages import WriteDone
+from klinikka.tui.saving import QueuedSave
+from klinikka.tui.screens.clinic_form import line
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from klinikka.tui.app import KlinikkaApp
+
 # Cells are cut to these lengths so the three columns fit a dialog in an 80-column terminal.
 NAME_LIMIT = 22
 GROUP_LIMIT = 16
 
 
-class ParticipantForm(Guarded, ModalScreen[bool]):
+class ParticipantForm(Guarded, QueuedSave, ModalScreen[bool]):
     """Add a participant, or edit one: name, organisation and a group of the clinic.
 
     ctrl+s (or Enter in a line) saves, Escape cancels; a user error is shown in the form.
@@ -89,6 +94,8 @@ class ParticipantForm(Guarded, ModalScreen[bool]):
         self.query_one("#name", Input).focus()
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         name = self.query_one("#name", Input).value
         organisation = self.query_one("#organisation", Input).value
         chosen = self.query_one("#group", Select).value
@@ -97,20 +104,24 @@ class ParticipantForm(Guarded, ModalScreen[bool]):
         if who and (who.name, who.organisation, who.group_id) == (name, organisation, group_id):
             self.dismiss(False)
             return
-        try:
-            if who is None:
-                add_participant(
-                    self.engine, self.clinic_id, name, organisation=organisation, group_id=group_id
+        clinic_id = self.clinic_id
+        if who is None:
+            self.save_queued(
+                lambda engine: add_participant(
+                    engine, clinic_id, name, organisation=organisation, group_id=group_id
                 )
-            else:
-                update_participant(
-                    self.engine, who.id, name=name, organisation=organisation, group_id=group_id
+            )
+        else:
+            who_id = who.id
+            self.save_queued(
+                lambda engine: update_participant(
+                    engine, who_id, name=name, organisation=organisation, group_id=group_id
                 )
-        except KlinikkaError as error:
-            self.query_one("#form-error", Static).update(shown_message(str(error)))
-            return
-        seen_own_change(self)
-        self.dismiss(True)
+            )
+
+    def saved_meanwhile(self, result: object) -> None:
+        if isinstance(result, ParticipantView):
+            self.participant = result  # added: the next save edits it
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -208,28 +219,39 @@ class ParticipantsScreen(Guarded, ModalScreen[None]):
         who = self.selected()
         if who is None:
             return
-        try:
-            delete_participant(self.engine, who.id)
-        except KlinikkaError as error:
-            self.notify(line(str(error)), severity="error", markup=False)
-            return
-        self._changed()
         message = _("Removed the participant {name}. ctrl+z undoes.").format(name=who.name)
-        self.notify(line(message), markup=False)
+        who_id = who.id
+        self._queue(lambda engine: delete_participant(engine, who_id), lambda _done: message)
 
     def action_undo(self) -> None:
-        try:
-            done = undo(self.engine, self.clinic_id)
-        except KlinikkaError as error:
-            self.notify(line(str(error)), severity="error", markup=False)
-            return
-        self._changed()
-        message = _("Undone: {what}").format(what=done) if done else _("Nothing to undo.")
-        self.notify(line(message), markup=False)
+        clinic_id = self.clinic_id
 
-    def _changed(self) -> None:
-        seen_own_change(self)
+        def said(done: object) -> str:
+            return _("Undone: {what}").format(what=done) if done else _("Nothing to undo.")
+
+        self._queue(lambda engine: undo(engine, clinic_id), said)
+
+    @property
+    def klinikka(self) -> KlinikkaApp:
+        return self.app  # type: ignore[return-value]
+
+    def _queue(self, run: Callable[[Engine], object], said: Callable[[object], str]) -> None:
+        """A change through the write queue; once done, the list is read again and ``said``
+        of its result is told."""
+        from klinikka.writes import Write
+
+        self.klinikka.write(Write(run, owner=self, tag=said))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        if outcome.error is not None:
+            self.klinikka.tell_error(outcome.error)
+            return
         self.reload()
+        said = outcome.write.tag
+        if callable(said) and not outcome.already_done:
+            self.notify(line(said(outcome.result)), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

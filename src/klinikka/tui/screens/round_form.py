@@ -16,7 +16,8 @@ from klinikka.models import RoundView, VotingMethod
 from klinikka.tally import DEFAULT_DOTS, DEFAULT_POINTS, METHOD_NAMES
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.screens.clinic_form import line, seen_own_change, shown_message
+from klinikka.tui.saving import QueuedSave, say_under_fields
+from klinikka.tui.screens.clinic_form import line
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.line_input import LineInput
 
@@ -40,7 +41,13 @@ def whole_number(value: str, field: str) -> int | None:
     return int(value)
 
 
-class RoundForm(Guarded, ModalScreen[RoundView | None]):
+def saved_round(result: object) -> RoundView | None:
+    """What the form is dismissed with: the round saved (None when a retry found it saved
+    already: the screen beneath reads it again anyway)."""
+    return result if isinstance(result, RoundView) else None
+
+
+class RoundForm(Guarded, QueuedSave, ModalScreen[RoundView | None]):
     """A new round (a draft), or a draft's settings; ctrl+s saves, Escape cancels."""
 
     DEFAULT_CSS = """
@@ -173,23 +180,33 @@ class RoundForm(Guarded, ModalScreen[RoundView | None]):
     def action_save(self) -> None:
         from klinikka.services.voting import create_round, update_round
 
+        if self.saving:
+            return
         try:
             settings = self.settings()
-            if self.editing is None:
-                saved = create_round(self.engine, self.clinic_id, **settings)
-            else:
-                # Only what changed: a round with ballots keeps its rules but may still, say,
-                # hide its results or change its title.
-                current = self.editing.model_dump()
-                if set(settings["theme_ids"]) == set(self.editing.theme_ids):
-                    del settings["theme_ids"]
-                changed = {k: v for k, v in settings.items() if current.get(k) != v}
-                saved = update_round(self.engine, self.editing.id, **changed)
         except KlinikkaError as error:
-            self.query_one("#form-error", Static).update(shown_message(str(error)))
+            say_under_fields(self, str(error))
             return
-        seen_own_change(self)
-        self.dismiss(saved)
+        if self.editing is None:
+            clinic_id = self.clinic_id
+            self.save_queued(
+                lambda engine: create_round(engine, clinic_id, **settings), result=saved_round
+            )
+            return
+        # Only what changed: a round with ballots keeps its rules but may still, say, hide its
+        # results or change its title.
+        current = self.editing.model_dump()
+        if set(settings["theme_ids"]) == set(self.editing.theme_ids):
+            del settings["theme_ids"]
+        changed = {k: v for k, v in settings.items() if current.get(k) != v}
+        round_id = self.editing.id
+        self.save_queued(
+            lambda engine: update_round(engine, round_id, **changed), result=saved_round
+        )
+
+    def saved_meanwhile(self, result: object) -> None:
+        if isinstance(result, RoundView):
+            self.editing = result  # created: the next save edits it
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

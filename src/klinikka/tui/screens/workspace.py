@@ -320,8 +320,7 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         from klinikka.tui.screens.participants import ParticipantsScreen
 
         def closed(_result: None) -> None:
-            self.klinikka.seen_own_change()
-            self.reload()
+            self.reload()  # its changes came through the queue: they are ours
 
         self.app.push_screen(ParticipantsScreen(self.engine, self.clinic_id), closed)
 
@@ -388,7 +387,6 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         def imported(count: int | None) -> None:
             if count is None:
                 return
-            self.klinikka.seen_own_change()
             self.reload()
             message = ngettext("{count} idea imported.", "{count} ideas imported.", count)
             self.notify(message.format(count=count))
