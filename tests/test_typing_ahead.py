@@ -300,14 +300,54 @@ async def test_a_refused_line_comes_back_and_the_next_ones_are_saved(
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await open_workspace(app, pilot)
-        type_ahead(app, "/ nosuchgroup: tärkeä idea\nhyvä idea\n")
+        # Refused alone: it is back in its field at once.
+        type_ahead(app, "/ nosuchgroup: tärkeä idea\n")
         await saved(app, pilot)
         capture = screen.query_one("#capture", Input)
         assert capture.value == "/ nosuchgroup: tärkeä idea"
         shown = str(screen.query_one(WriteStatus).render())
         assert "Not saved" in shown and "nosuchgroup" in shown
+        capture.value = ""
+        # Refused while the next line was typed: never put under the typist's fingers (it
+        # would be merged with the line typed next), but kept, and Enter on the empty
+        # field brings it back.
+        type_ahead(app, "/ nosuchgroup: toinen\nhyvä idea\nkesk")
+        await saved(app, pilot)
+        await until(pilot, lambda: capture.value == "kesk")
+        status = screen.query_one(WriteStatus)
+        await until(pilot, lambda: "Enter on the empty line" in str(status.render()))
+        type_ahead(app, "en\n\n")
+        await saved(app, pilot)
+        await until(pilot, lambda: capture.value == "/ nosuchgroup: toinen")
     engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["hyvä idea"]
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["hyvä idea", "kesken"]
+    engine.dispose()
+
+
+async def test_a_line_refused_after_its_clinic_was_left_waits_there(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        await open_workspace(app, pilot)
+        with write_lock(path):
+            type_ahead(app, "/ nosuchgroup: jäi jonoon\nkeskeneräinen")
+            capture = app.screen.query_one("#capture", Input)
+            await until(pilot, lambda: capture.value == "keskeneräinen")
+            await pilot.press("escape")  # back to the clinics list, the line still queued
+            await until(pilot, lambda: type(app.screen).__name__ == "ClinicsScreen")
+        await saved(app, pilot)
+        # Said where the user is now, with the line.
+        assert any("jäi jonoon" in str(n.message) for n in app._notifications)
+        screen = await open_workspace(app, pilot)
+        capture = screen.query_one("#capture", Input)
+        assert capture.value == "keskeneräinen"  # the draft as it was left
+        capture.value = ""
+        type_ahead(app, "\n")
+        await until(pilot, lambda: capture.value == "/ nosuchgroup: jäi jonoon")
+    engine = open_database(path)
+    assert ideas.search_ideas(engine, clinic_id) == []
     engine.dispose()
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from klinikka.recovery import Keeper, LeftBehind
-    from klinikka.writes import Write, WriteQueue
+    from klinikka.writes import Line, Write, WriteQueue
 
 # How often the app asks SQLite whether another klinikka has committed (PRAGMA data_version).
 POLL_SECONDS = 0.5
@@ -49,6 +49,10 @@ class Settings:
     title: str = "klinikka"
     # klinikka JSON files to import into the database when it opens (the demo's samples).
     imports: tuple[str, ...] = ()
+
+
+# The field a typed line of each kind is typed in (tui/screens/workspace.PHASE_INPUTS).
+LINE_FIELDS = {"idea": "#capture", "theme": "#new-theme", "ballot": "#ballot", "note": "#note"}
 
 
 class DataChanged:
@@ -181,6 +185,9 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self.countdown = Countdown()
         # Lines typed in a clinic and not saved when it was left: (clinic id, field) -> text.
         self.drafts: dict[tuple[int, str], str] = {}
+        # Lines refused after their clinic was left, or kept when it was, for Enter on the
+        # empty field when it is opened again: (clinic id, field) -> lines, oldest first.
+        self.returned: dict[tuple[int, str], list[str]] = {}
         # Every change goes through this queue, in order, off the event loop.
         self.writes: WriteQueue | None = None
         self._reported: set[str] = set()
@@ -383,6 +390,8 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         line = message.outcome.write.line
         if error is not None:  # its screen is gone: say it here, with the line
             self.tell_error(error, line=None if line is None else str(line.get("text", "")))
+            if line is not None:
+                self._keep_returned(line)
         elif owner is not self:
             # Saved after its screen was left (a line still queued, a form closed while
             # saving): the screens read it, as they would another klinikka's change.
@@ -397,6 +406,12 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
                 self._recovered_files = ()
                 for screen in self.screen_stack:
                     screen.post_message(DatabaseChanged())
+
+    def _keep_returned(self, line: Line) -> None:
+        """A line refused after its clinic was left waits there for Enter on the empty field."""
+        field, clinic_id = LINE_FIELDS.get(str(line.get("kind"))), line.get("clinic_id")
+        if field is not None and isinstance(clinic_id, int):
+            self.returned.setdefault((clinic_id, field), []).append(str(line.get("text", "")))
 
     def tell_error(self, error: BaseException, *, line: str | None = None) -> None:
         """A refused or failed write, in one line (an unforeseen error is also reported);
@@ -530,8 +545,13 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             # A moment for the queue to finish (off the loop: the screen stays alive).
             await asyncio.to_thread(self.writes.wait_idle, 1.0)
         unsaved = self.writes.state().pending if self.writes is not None else 0
-        typed = any(self.drafts.values()) or any(
-            isinstance(screen, TypedText) and screen.typed_text() for screen in self.screen_stack
+        typed = (
+            any(self.drafts.values())
+            or any(self.returned.values())
+            or any(
+                isinstance(screen, TypedText) and screen.typed_text()
+                for screen in self.screen_stack
+            )
         )
         if not typed and not unsaved:
             self.exit()

@@ -26,6 +26,7 @@ from klinikka.tui.messages import Reloads, WriteDone
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.idea_list import IdeaList
 from klinikka.tui.widgets.ideas_panel import IdeasPanel
+from klinikka.tui.widgets.line_input import LineInput
 from klinikka.tui.widgets.panel import Done, PhasePanel, Saving
 from klinikka.tui.widgets.summary_panel import SummaryPanel
 from klinikka.tui.widgets.themes_panel import ThemesPanel
@@ -160,15 +161,20 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
     def on_mount(self) -> None:
         self.reload()
         self._show_phase()
-        # A line typed and not yet saved when the clinic was left comes back.
+        # A line typed and not yet saved when the clinic was left comes back, and so do the
+        # refused lines kept for Enter on the empty field (also those refused since).
         for field_id in PHASE_INPUTS.values():
             draft = self.klinikka.drafts.pop((self.clinic_id, field_id), "")
+            field = self.query_one(field_id, LineInput)
             if draft:
-                self.query_one(field_id, Input).value = draft
+                field.value = draft
+            field.returned.extend(self.klinikka.returned.pop((self.clinic_id, field_id), []))
 
     def typed_text(self) -> str:
-        """What is typed and not yet saved, in any of the phases' lines."""
-        return "".join(self.query_one(field_id, Input).value for field_id in PHASE_INPUTS.values())
+        """What is typed and not yet saved, in any of the phases' lines (refused lines kept
+        for Enter included)."""
+        fields = [self.query_one(field_id, LineInput) for field_id in PHASE_INPUTS.values()]
+        return "".join(field.value + "".join(field.returned) for field in fields)
 
     # ------------------------------------------------------------------ data
 
@@ -196,7 +202,7 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
     def on_phase_panel_refused(self, event: PhasePanel.Refused) -> None:
         event.stop()
-        self.query_one(WriteStatus).refused(event.line, event.reason)
+        self.query_one(WriteStatus).refused(event.line, event.reason, event.back)
 
     def save(self, work: Callable[[], object], done: Done | None = None) -> None:
         """A change of the workspace's own (undo, redo), through the write queue."""
@@ -244,9 +250,13 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
     def action_back(self) -> None:
         for field_id in PHASE_INPUTS.values():
-            value = self.query_one(field_id, Input).value
-            if value:
-                self.klinikka.drafts[(self.clinic_id, field_id)] = value
+            field = self.query_one(field_id, LineInput)
+            if field.value:
+                self.klinikka.drafts[(self.clinic_id, field_id)] = field.value
+            if field.returned:
+                self.klinikka.returned.setdefault((self.clinic_id, field_id), []).extend(
+                    field.returned
+                )
         self.app.pop_screen()
 
     def on_phase_panel_changed(self, event: PhasePanel.Changed) -> None:

@@ -10,6 +10,11 @@ A screen with a ``take_line(input, value)`` method (the workspace) is handed the
 inside the Enter's own handling, instead of through a Submitted message: what the line asks for
 is in the write queue before the next key is handled, so a key that acts at once (ctrl+z,
 which the app runs only once the keys before it are handled) comes after it.
+
+A line the database refused comes back (``restore``) only into the field it left, only while
+that field is empty and nothing has been typed into it since that line's Enter: text never
+appears under the typist's fingers to be merged with the next line. Otherwise it is kept in
+``returned``, and Enter on the empty field brings back the oldest.
 """
 
 from __future__ import annotations
@@ -27,12 +32,20 @@ class LineInput(Guarded, Input):
         super().__init__(value, **kwargs)  # type: ignore[arg-type]
         # Empty the field at Enter (a phase's typing line); a form's field keeps its value.
         self.clears = clears
+        # Refused lines that could not come back at once, oldest first.
+        self.returned: list[str] = []
+        self._last_taken: str | None = None
+        self._typed_since_taken = False
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             value = self.value
+            if not value and self.returned:  # a refused line, asked back
+                self._put_back(self.returned.pop(0))
+                return
+            self._last_taken, self._typed_since_taken = value, False
             if self.clears:
                 self.value = ""
             take_line = getattr(self.screen, "take_line", None)
@@ -42,11 +55,27 @@ class LineInput(Guarded, Input):
             validation = self.validate(value) if "submitted" in self.validate_on else None
             self.post_message(self.Submitted(self, value, validation))
             return
+        self._typed_since_taken = True
         await super()._on_key(event)
+
+    def restore(self, line: str) -> bool:
+        """A line that was not saved: back in the field if it is the last line taken from it
+        and nothing was typed since (True), else kept in ``returned`` (False)."""
+        if not self.value and not self._typed_since_taken and self._last_taken == line:
+            self._put_back(line)
+            return True
+        self.returned.append(line)
+        return False
+
+    def _put_back(self, line: str) -> None:
+        self.value = line
+        self.cursor_position = len(line)
+        self._last_taken = None
 
     def _on_paste(self, event: events.Paste) -> None:
         # Input keeps only a paste's first line; the words of every line are kept here.
         if event.text:
+            self._typed_since_taken = True
             line = " ".join(event.text.split())
             selection = self.selection
             if selection.is_empty:
@@ -54,11 +83,3 @@ class LineInput(Guarded, Input):
             else:
                 self.replace(line, *selection)
         event.stop()
-
-    def restore(self, line: str) -> bool:
-        """Put a line that was not saved back, if nothing has been typed since."""
-        if self.value:
-            return False
-        self.value = line
-        self.cursor_position = len(line)
-        return True

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from klinikka.tui.guard import Guarded
+from klinikka.tui.saving import klinikka_app
 from klinikka.writes import Write
 
 if TYPE_CHECKING:
@@ -57,19 +58,22 @@ class PhasePanel(Guarded, Vertical):
         self._write(write)
 
     def _write(self, write: Write) -> None:
-        self.app.write(write)  # type: ignore[attr-defined]
+        klinikka_app(self).write(write)
 
     class Refused(Message):
         """A typed line was not saved: the workspace says why, beside the input."""
 
-        def __init__(self, line: str, reason: str) -> None:
+        def __init__(self, line: str, reason: str, back: bool = True) -> None:
             super().__init__()
             self.line = line
             self.reason = reason
+            # Back in its field now; else kept for Enter on the empty field.
+            self.back = back
 
     def refused(self, line: str, error: BaseException, field_id: str) -> None:
-        """A typed line was refused: back into its field if nothing was typed since, and why,
-        beside the input; an unforeseen error is also reported."""
+        """A typed line was refused: back into its field if nothing was typed since (else kept
+        for Enter on the empty field), and why, beside the input; an unforeseen error is also
+        reported."""
         from klinikka.errors import KlinikkaError
         from klinikka.tui.widgets.line_input import LineInput
 
@@ -79,9 +83,9 @@ class PhasePanel(Guarded, Vertical):
             from klinikka.crash import one_line
 
             reason = one_line(error)
-            self.app.report_error(error, context="saving a typed line")  # type: ignore[attr-defined]
-        self.query_one(field_id, LineInput).restore(line)
-        self.post_message(self.Refused(line, reason))
+            klinikka_app(self).report_error(error, context="saving a typed line")
+        back = self.query_one(field_id, LineInput).restore(line)
+        self.post_message(self.Refused(line, reason, back))
 
     def move_cursor(self, step: int) -> None:
         if not self.CURSOR_LIST:

@@ -251,7 +251,9 @@ class VotePanel(PhasePanel):
         except KlinikkaError as error:
             self.refused(line, error, "#ballot")
             return
-        typed = typed_line("ballot", line, round_id=voting_round.id, replace=replace)
+        typed = typed_line(
+            "ballot", line, round_id=voting_round.id, clinic_id=self.clinic_id, replace=replace
+        )
         self._pending[typed["uid"]] = line
         self._show_pending()
         self.save_line(line_write(typed))

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from klinikka.i18n import _, ngettext
 from klinikka.tui.guard import Guarded
 from klinikka.tui.text import user_text
+from klinikka.tui.widgets.line_input import LineInput
 
 # How often the line looks at the queue, and how long a refusal stays shown.
 LOOK_SECONDS = 0.25
@@ -31,12 +32,15 @@ class WriteStatus(Guarded, Static):
     def on_mount(self) -> None:
         self.set_interval(LOOK_SECONDS, self.look)
 
-    def refused(self, line: str, reason: str) -> None:
-        """A typed line was not saved: say which and why (it is back in its field)."""
+    def refused(self, line: str, reason: str, back: bool = True) -> None:
+        """A typed line was not saved: say which and why (it is back in its field, or kept
+        for Enter on the empty field)."""
         text = " ".join(line.split())
         if len(text) > 40:
             text = text[:39] + "…"
         self._refusal = _("Not saved: “{line}” — {reason}").format(line=text, reason=reason)
+        if not back:
+            self._refusal += " " + _("Enter on the empty line brings it back.")
         self._refused_at = time.monotonic()
         self.look()
 
@@ -68,6 +72,20 @@ class WriteStatus(Guarded, Static):
                 )
         if self._refusal and time.monotonic() - self._refused_at > REFUSAL_SECONDS:
             self._refusal = ""
+        kept = sum(len(field.returned) for field in self.screen.query(LineInput))
+        if kept and not self._refusal:
+            waiting = " ".join(
+                part
+                for part in (
+                    waiting,
+                    ngettext(
+                        "{n} line not saved is kept: Enter on the empty line brings it back.",
+                        "{n} lines not saved are kept: Enter on the empty line brings them back.",
+                        kept,
+                    ).format(n=kept),
+                )
+                if part
+            )
         shown = "\n".join(part for part in (self._refusal, waiting) if part)
         if shown != self._shown:
             self._shown = shown
