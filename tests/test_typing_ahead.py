@@ -27,6 +27,7 @@ from klinikka.models import VotingMethod
 from klinikka.services import clinics, history, ideas, notes, themes, voting
 from klinikka.tui.app import KlinikkaApp, Settings, make_app
 from klinikka.tui.widgets.idea_list import IdeaList
+from klinikka.tui.widgets.line_input import LineInput
 from klinikka.tui.widgets.timer import TimerDisplay
 from klinikka.tui.widgets.write_status import WriteStatus
 from tui_helpers import open_workspace, until
@@ -572,3 +573,21 @@ async def test_an_import_during_a_lock_waits_for_the_database_instead_of_failing
         "Digituki kirjastoissa",
     ]
     engine.dispose()
+
+
+async def test_when_the_app_must_stop_the_text_typed_is_shown_to_copy(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, _clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        type_ahead(app, "[bold]kesken[/] jäänyt idea")
+        capture = screen.query_one("#capture", Input)
+        await until(pilot, lambda: capture.value.endswith("idea"))
+        screen.query_one("#capture", LineInput).returned.append("hylätty \x1b[31mrivi\x1b[0m")
+        message = app.stopped_message("RuntimeError: rikki", "/tmp/report.txt")
+    assert message.splitlines()[0].startswith("klinikka stopped: RuntimeError: rikki.")
+    assert "Typed and not saved:" in message
+    assert "[bold]kesken[/]" in message and "jäänyt idea" in message
+    assert "hylätty rivi" in message

@@ -20,11 +20,13 @@ from textual.widgets import Input, Label
 from klinikka import i18n
 from klinikka.i18n import N_, _, ngettext
 from klinikka.paths import styles_dir
+from klinikka.text import strip_controls
 from klinikka.tui.bindings import translate_bindings, translate_textual_bindings
 from klinikka.tui.countdown import Countdown, parse_duration
 from klinikka.tui.guard import Guarded, GuardedCallbacks
 from klinikka.tui.messages import DatabaseChanged, WriteDone
 from klinikka.tui.text import plain
+from klinikka.tui.widgets.line_input import LineInput
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -471,10 +473,34 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self._return_code = 1
         self._exception = error
         self._exception_event.set()
-        message = _("klinikka stopped: {error}.").format(error=one_line(error))
+        try:
+            message = self.stopped_message(one_line(error), where)
+        except Exception:
+            message = _("klinikka stopped: {error}.").format(error=one_line(error))
+        from rich.text import Text
+
+        # Text, not a string: Textual prints a string as markup, and the message quotes
+        # an error's and the user's own words.
+        self.exit(return_code=1, message=Text(message))
+
+    def stopped_message(self, error: str, where: object) -> str:
+        """What the terminal shows when the app had to stop: why, where the details are, and
+        the text typed in the fields and not saved (queued lines are in the recovery file),
+        so that it can be copied from the terminal."""
+        message = _("klinikka stopped: {error}.").format(error=strip_controls(error))
         if where is not None:
             message += " " + _("Details are in {path}.").format(path=where)
-        self.exit(return_code=1, message=message)
+        typed = [text for text in self.drafts.values() if text]
+        for lines in self.returned.values():
+            typed.extend(lines)
+        for screen in self.screen_stack:
+            for field in screen.query(LineInput):
+                if field.clears:  # a typing line (a form's fields hold what was loaded)
+                    typed.extend(text for text in (field.value, *field.returned) if text)
+        if typed:
+            lines = "\n".join(f"  {' '.join(strip_controls(text).split())}" for text in typed)
+            message += "\n" + _("Typed and not saved:") + "\n" + lines
+        return message
 
     def _keep_unsaved(self) -> None:
         """Typed lines still queued go to this klinikka's recovery file, left for the next

@@ -155,10 +155,13 @@ class ThemesPanel(PhasePanel):
         if theme_id not in order:  # deleted by another klinikka a moment ago
             return
         position = max(0, order.index(theme_id) + step)
-        self.save(
-            lambda: move_theme(self.engine, theme_id, position),
-            lambda _result: self.table.move_cursor(row=self.table.get_row_index(str(theme_id))),
-        )
+
+        def moved(_result: object) -> None:
+            # The theme may be gone by now (deleted here or in another klinikka meanwhile).
+            if str(theme_id) in self.table.rows:
+                self.table.move_cursor(row=self.table.get_row_index(str(theme_id)))
+
+        self.save(lambda: move_theme(self.engine, theme_id, position), moved)
 
     def delete(self) -> None:
         from klinikka.services.themes import delete_theme
