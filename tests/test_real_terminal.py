@@ -130,3 +130,32 @@ def test_lines_sent_in_one_burst_during_a_lock_are_saved_apart(
     finally:
         engine.dispose()
     term.wait_for(lambda shown: "Waiting for the database" not in shown)
+
+
+def test_editing_keys_in_one_burst_act_where_they_were_typed(
+    terminal: tuple[Terminal, Path, int],
+) -> None:
+    term, path, clinic_id = terminal
+    term.wait_for(lambda shown: "Verkkoklinikka 3.11." in shown)
+    term.keys(("Enter",))
+    term.wait_for(lambda shown: "Enter saves" in shown)
+    term.keys(
+        ("-l", "Kotihoidon tekoälx"),
+        ("BSpace",),
+        ("-l", "y"),
+        ("Enter",),
+        ("-l", "turha"),
+        *[("BSpace",)] * 5,
+        ("-l", "Digituki"),
+        ("Enter",),
+    )
+    expected = ["Kotihoidon tekoäly", "Digituki"]
+    engine = open_database(path)
+    try:
+        deadline = time.monotonic() + 30
+        while len(ideas.search_ideas(engine, clinic_id)) < len(expected):
+            assert time.monotonic() < deadline, term.screen()
+            time.sleep(0.2)
+        assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == expected
+    finally:
+        engine.dispose()

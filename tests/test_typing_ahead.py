@@ -591,3 +591,30 @@ async def test_when_the_app_must_stop_the_text_typed_is_shown_to_copy(
     assert "Typed and not saved:" in message
     assert "[bold]kesken[/]" in message and "jäänyt idea" in message
     assert "hylätty rivi" in message
+
+
+async def test_editing_keys_in_a_burst_act_where_they_were_typed(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        # All posted before any is handled: the editing keys act between the characters.
+        type_ahead(app, "Kotihoidon tekoälx")
+        press_at_once(app, "backspace")
+        type_ahead(app, "y\nturha")
+        press_at_once(app, "backspace", "backspace", "backspace", "backspace", "backspace")
+        type_ahead(app, "Digituki\nalku")
+        press_at_once(app, "home")
+        type_ahead(app, "Vertaistuen ")
+        press_at_once(app, "end")
+        type_ahead(app, "un\n")
+        await saved(app, pilot)
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+        "Kotihoidon tekoäly",
+        "Digituki",
+        "Vertaistuen alkuun",
+    ]
+    engine.dispose()

@@ -56,6 +56,15 @@ class LineInput(Guarded, Input):
             self.post_message(self.Submitted(self, value, validation))
             return
         self._typed_since_taken = True
+        # The input's own editing keys (backspace, delete, arrows, ctrl+w, ...) are bindings,
+        # which Textual runs only once the key has bubbled up to the app: in a burst the
+        # characters behind them were inserted first ("abc", backspace, "d" gave "abc", and
+        # backspaces before Enter emptied the next line instead). Run here, they act in order.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
         await super()._on_key(event)
 
     def restore(self, line: str) -> bool:
