@@ -241,3 +241,33 @@ async def test_an_error_in_a_dialogs_answer_is_reported_and_the_app_goes_on(
         await pilot.press("h")  # the list still answers
         await pilot.pause()
         assert app.screen.show_archived  # type: ignore[attr-defined]
+
+
+async def test_a_screen_under_the_one_shown_reads_a_change_only_when_shown_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The clinics list under a workspace read every clinic's counts again at each change
+    # another klinikka made (tens of milliseconds with large clinics, in the middle of typing).
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        listed = app.screen_stack[-2]
+        assert isinstance(listed, ClinicsScreen)
+        reads: list[int] = []
+        original = ClinicsScreen.reload
+        monkeypatch.setattr(
+            ClinicsScreen, "reload", lambda self: (reads.append(1), original(self))[1]
+        )
+        other = open_database(path)
+        elsewhere = clinics.create_clinic(other, "Toinen klinikka", language="fi")
+        ideas.capture_idea(other, elsewhere.id, "Idea toisessa klinikassa")
+        other.dispose()
+        await until(pilot, lambda: listed.needs_reload)
+        assert reads == []
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is listed)
+        table = listed.query_one("#clinics")
+        await until(pilot, lambda: table.row_count == 2)
+        assert reads

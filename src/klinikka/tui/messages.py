@@ -43,10 +43,21 @@ class Reloads:
         shown = getattr(self, "clinic_id", None)
         if message.clinics is not None and shown is not None and shown not in message.clinics:
             return  # another clinic changed
-        if getattr(self, "is_current", True):
+        if self._shown():
             self._reload_or_leave()
         else:
             self.needs_reload = True
+
+    def _shown(self) -> bool:
+        """On top, or under dialogs only (Textual's ``is_current`` also counts the screen
+        right under the top one: the clinics list read 25,000 ideas' counts again, under a
+        workspace, at every change)."""
+        from textual.screen import ModalScreen
+
+        stack = self.app.screen_stack  # type: ignore[attr-defined]
+        if self not in stack:
+            return False
+        return all(isinstance(screen, ModalScreen) for screen in stack[stack.index(self) + 1 :])
 
     def on_screen_resume(self, _event: Any) -> None:
         if self.needs_reload:
