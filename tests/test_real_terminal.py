@@ -42,6 +42,12 @@ class Terminal:
             command += ["send-keys", "-t", self.name, *group]
         subprocess.run(command, check=True)
 
+    def open_the_clinic(self) -> None:
+        """From the clinics list, open the one clinic and wait for its typing line."""
+        self.wait_for(lambda shown: "Verkkoklinikka 3.11." in shown)
+        self.keys(("Enter",))
+        self.wait_for(lambda shown: "Enter saves" in shown)
+
     def screen(self) -> str:
         return subprocess.run(
             ["tmux", "capture-pane", "-p", "-t", self.name],
@@ -59,6 +65,19 @@ class Terminal:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the screen never showed it:\n{shown}")
             time.sleep(0.1)
+
+
+def saved_ideas(term: Terminal, path: Path, clinic_id: int, count: int) -> list[str]:
+    """The clinic's ideas once ``count`` are saved (the app saves them in its own time)."""
+    engine = open_database(path)
+    try:
+        deadline = time.monotonic() + 30
+        while len(ideas.search_ideas(engine, clinic_id)) < count:
+            assert time.monotonic() < deadline, term.screen()
+            time.sleep(0.2)
+        return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -102,9 +121,7 @@ def test_lines_sent_in_one_burst_during_a_lock_are_saved_apart(
     terminal: tuple[Terminal, Path, int],
 ) -> None:
     term, path, clinic_id = terminal
-    term.wait_for(lambda shown: "Verkkoklinikka 3.11." in shown)
-    term.keys(("Enter",))
-    term.wait_for(lambda shown: "Enter saves" in shown)
+    term.open_the_clinic()
     lines = ["first idea", "second idea", "third idea", "fourth idea"]
     locker = sqlite3.connect(path, timeout=0, isolation_level=None)
     locker.execute("BEGIN IMMEDIATE")
@@ -120,15 +137,7 @@ def test_lines_sent_in_one_burst_during_a_lock_are_saved_apart(
     finally:
         locker.execute("ROLLBACK")
         locker.close()
-    engine = open_database(path)
-    try:
-        deadline = time.monotonic() + 30
-        while len(ideas.search_ideas(engine, clinic_id)) < len(lines):
-            assert time.monotonic() < deadline, term.screen()
-            time.sleep(0.2)
-        assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == lines
-    finally:
-        engine.dispose()
+    assert saved_ideas(term, path, clinic_id, len(lines)) == lines
     term.wait_for(lambda shown: "Waiting for the database" not in shown)
 
 
@@ -136,9 +145,7 @@ def test_editing_keys_in_one_burst_act_where_they_were_typed(
     terminal: tuple[Terminal, Path, int],
 ) -> None:
     term, path, clinic_id = terminal
-    term.wait_for(lambda shown: "Verkkoklinikka 3.11." in shown)
-    term.keys(("Enter",))
-    term.wait_for(lambda shown: "Enter saves" in shown)
+    term.open_the_clinic()
     term.keys(
         ("-l", "Kotihoidon tekoälx"),
         ("BSpace",),
@@ -150,12 +157,4 @@ def test_editing_keys_in_one_burst_act_where_they_were_typed(
         ("Enter",),
     )
     expected = ["Kotihoidon tekoäly", "Digituki"]
-    engine = open_database(path)
-    try:
-        deadline = time.monotonic() + 30
-        while len(ideas.search_ideas(engine, clinic_id)) < len(expected):
-            assert time.monotonic() < deadline, term.screen()
-            time.sleep(0.2)
-        assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == expected
-    finally:
-        engine.dispose()
+    assert saved_ideas(term, path, clinic_id, len(expected)) == expected

@@ -58,6 +58,15 @@ def write_lock(path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def idea_texts(path: Path, clinic_id: int) -> list[str]:
+    """The clinic's ideas as saved, in order, read as another klinikka would."""
+    engine = open_database(path)
+    try:
+        return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]
+    finally:
+        engine.dispose()
+
+
 def type_ahead(app: KlinikkaApp, text: str) -> None:
     """Post every key of ``text`` ("\\n" is Enter) at once, as a paste-fast typist would."""
     for character in text:
@@ -106,9 +115,7 @@ async def test_thirty_ideas_typed_during_a_lock_are_thirty_ideas_in_order(
         assert idea_list.pending_count == 0
         assert [idea_list.shown_text(n) for n in range(len(LINES))] == LINES
         await until(pilot, lambda: "Waiting" not in str(status.render()))
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == LINES
-    engine.dispose()
+    assert idea_texts(path, clinic_id) == LINES
 
 
 async def test_ballots_typed_during_a_lock_are_all_counted(clinic_db: tuple[Path, int]) -> None:
@@ -210,12 +217,10 @@ async def test_lines_left_unsaved_at_quit_are_offered_at_the_next_start(
         await answer_the_offer(app, pilot, "save")
         await saved(app, pilot)
     assert recovery.load(str(path)) == []
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+    assert idea_texts(path, clinic_id) == [
         "eka rivi",
         "toka rivi",
     ]
-    engine.dispose()
 
 
 def time_passes(seconds: float) -> None:
@@ -264,9 +269,7 @@ async def test_lines_left_behind_stay_until_saved_or_thrown_away(
         await pilot.press("y")
         await pilot.pause()
     assert left_lines(path) == []
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["uusi rivi"]
-    engine.dispose()
+    assert idea_texts(path, clinic_id) == ["uusi rivi"]
 
 
 async def test_two_klinikkas_on_one_database_keep_their_own_lines(
@@ -320,9 +323,7 @@ async def test_a_refused_line_comes_back_and_the_next_ones_are_saved(
         type_ahead(app, "en\n\n")
         await saved(app, pilot)
         await until(pilot, lambda: capture.value == "/ nosuchgroup: toinen")
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["hyvä idea", "kesken"]
-    engine.dispose()
+    assert idea_texts(path, clinic_id) == ["hyvä idea", "kesken"]
 
 
 async def test_a_line_refused_after_its_clinic_was_left_waits_there(
@@ -380,9 +381,7 @@ async def test_an_unforeseen_error_is_reported_and_the_app_goes_on(
         # The app still works.
         type_ahead(app, " idea\n")
         await saved(app, pilot)
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == ["kesken idea"]
-    engine.dispose()
+    assert idea_texts(path, clinic_id) == ["kesken idea"]
 
 
 def press_at_once(app: KlinikkaApp, *keys: str) -> None:
@@ -406,12 +405,10 @@ async def test_undo_pressed_straight_after_enter_undoes_that_line(
             type_ahead(app, "kolmas\n")
             await asyncio.sleep(1)
         await saved(app, pilot)
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+    assert idea_texts(path, clinic_id) == [
         "ensimmäinen",
         "kolmas",
     ]
-    engine.dispose()
 
 
 async def test_text_typed_straight_after_a_phase_key_goes_to_that_phase(
@@ -567,12 +564,10 @@ async def test_an_import_during_a_lock_waits_for_the_database_instead_of_failing
         await until(pilot, lambda: app.screen is screen)
         listed = screen.query_one("#idea-list", IdeaList)
         await until(pilot, lambda: listed.row_count == 2)
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+    assert idea_texts(path, clinic_id) == [
         "Neuvolan iltavastaanotto",
         "Digituki kirjastoissa",
     ]
-    engine.dispose()
 
 
 async def test_when_the_app_must_stop_the_text_typed_is_shown_to_copy(
@@ -611,10 +606,8 @@ async def test_editing_keys_in_a_burst_act_where_they_were_typed(
         press_at_once(app, "end")
         type_ahead(app, "un\n")
         await saved(app, pilot)
-    engine = open_database(path)
-    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+    assert idea_texts(path, clinic_id) == [
         "Kotihoidon tekoäly",
         "Digituki",
         "Vertaistuen alkuun",
     ]
-    engine.dispose()
