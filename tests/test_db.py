@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -248,6 +250,43 @@ def test_a_process_opening_the_file_during_the_check_keeps_its_commits(
     others[0].close()
     again = open_database(db_path)
     assert [c.title for c in clinics.list_clinics(again)] == ["Toisen prosessin"]
+    with again.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    again.dispose()
+
+
+# Another process reads the file and closes its connection: if it finds no other process
+# holding the file, it checkpoints and deletes the WAL.
+OTHER_READER = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+connection.execute("SELECT COUNT(*) FROM clinic").fetchone()
+connection.close()
+"""
+
+
+def test_checking_a_file_never_drops_the_locks_of_this_process(db_path: Path) -> None:
+    # Closing any descriptor of a file drops every POSIX lock the process holds on it. If the
+    # check opened the file by hand, this process's SQLite connections would be left without
+    # their locks, and another klinikka closing its last connection would delete the WAL they
+    # still use (the "database disk image is malformed" a bench run met).
+    engine = open_database(db_path)
+    clinic = clinics.create_clinic(engine, "Klinikka")
+    engine.dispose()
+    mine = sqlite3.connect(db_path)
+    try:
+        assert mine.execute("SELECT COUNT(*) FROM clinic").fetchone() == (1,)
+        wal = db_path.with_name(db_path.name + "-wal")
+        assert wal.exists()
+        db_module.check_file(db_path)
+        subprocess.run([sys.executable, "-c", OTHER_READER, str(db_path)], check=True)
+        assert wal.exists()  # the other process saw this one still open
+        mine.execute("UPDATE clinic SET title = 'Tämän prosessin' WHERE id = ?", (clinic.id,))
+        mine.commit()
+    finally:
+        mine.close()
+    again = open_database(db_path)
+    assert [c.title for c in clinics.list_clinics(again)] == ["Tämän prosessin"]
     with again.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     again.dispose()

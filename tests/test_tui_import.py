@@ -87,3 +87,20 @@ async def test_an_import_that_fails_is_said_and_the_app_goes_on(
         assert app.screen is dialog and app.is_running
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ImportDialog))
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+async def test_the_database_itself_is_refused_unread(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_workspace(app, pilot)
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, ImportDialog))
+        dialog = app.screen
+        dialog.query_one("#path", Input).value = str(path) + suffix
+        await pilot.press("enter")
+        error = dialog.query_one("#form-error", Static)
+        await until(pilot, lambda: "own database" in str(error.render()))
+        assert app.screen is dialog

@@ -6,6 +6,7 @@ call: it checks the file without writing to it, then makes the engine and migrat
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,7 +24,8 @@ SCHEMA_REVISIONS = ("0001", "0002", "0003")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's result code for a file that is not a database.
+SQLITE_NOTADB = 26
 BUSY_TIMEOUT_MS = 5000
 # Execution option that makes a transaction take SQLite's write lock at BEGIN.
 WRITE = "klinikka_write"
@@ -42,6 +44,21 @@ def sqlite_path(url: str) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+def is_database_file(candidate: Path, database: Path | None) -> bool:
+    """Whether ``candidate`` is the database file or one of SQLite's companions of it. Such a
+    file must never be opened by hand in a process that has the database open: closing it
+    would drop SQLite's locks (see ``check_file``)."""
+    if database is None:
+        return False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            if os.path.samefile(candidate, database.with_name(database.name + suffix)):
+                return True
+        except OSError:  # one of them is not there
+            continue
+    return False
 
 
 def database_url(target: str | Path) -> str:
@@ -154,15 +171,11 @@ def check_file(path: Path) -> str | None:
         raise DatabaseFileError(N_("{path} is a folder, not a database file."), path=str(path))
     if not path.exists() or path.stat().st_size == 0:
         return None
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseFileError(
-            N_("Cannot read {path}: {reason}"), path=str(path), reason=error.strerror or ""
-        ) from error
-    if header != SQLITE_HEADER:
-        raise DatabaseFileError(N_("{path} is not a klinikka database."), path=str(path))
+    # The file is read through SQLite only, never opened and closed by hand: closing any
+    # descriptor of a file drops every POSIX lock this process holds on it, SQLite's too, and
+    # another klinikka, finding no lock, would delete the WAL this process still writes to
+    # (https://www.sqlite.org/howtocorrupt.html, 2.2). SQLite says itself when a file is not
+    # a database (SQLITE_NOTADB).
     # Reading a WAL database makes SQLite create -wal and -shm files. When they are not there
     # (no other connection has the file open), the check reads the file as immutable, which
     # creates nothing, so a refused file is left exactly as it was found. Companions are never
@@ -200,6 +213,10 @@ def _check_contents(path: Path, *, immutable: bool) -> str | None:
             N_("Cannot open {path}: {reason}"), path=str(path), reason=str(error)
         ) from error
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) == SQLITE_NOTADB:
+            raise DatabaseFileError(
+                N_("{path} is not a klinikka database."), path=str(path)
+            ) from error
         raise DatabaseFileError(N_("{path} is damaged."), path=str(path)) from error
     finally:
         connection.close()

@@ -153,7 +153,7 @@ class ImportDialog(Guarded, ModalScreen[int | None]):
         from klinikka.services.importing import plan_import
 
         try:
-            parsed, data = read_and_parse(choices, self.folder)
+            parsed, data = read_and_parse(choices, self.folder, self.database_file())
             name = typed_path(str(choices[0]), self.folder).name
             plan = plan_import(self.engine, self.clinic_id, parsed, file_name=name)
         except KlinikkaError as error:
@@ -199,6 +199,12 @@ class ImportDialog(Guarded, ModalScreen[int | None]):
         choices, parsed, data = self._previewed
         self._busy(_("Importing…"))
         self._import_in_thread(typed_path(str(choices[0]), self.folder).name, parsed, data)
+
+    def database_file(self) -> Path | None:
+        """The file of the database open (None for a server's)."""
+        from klinikka.db import sqlite_path
+
+        return sqlite_path(self.engine.url.render_as_string(hide_password=True))
 
     def _import_in_thread(self, name: str, parsed: Parsed, data: bytes) -> None:
         """The import goes through the write queue, in its turn (a locked database is waited
@@ -251,8 +257,13 @@ def typed_path(typed: str, folder: Path) -> Path:
     return path if path.is_absolute() else folder / path
 
 
-def read_and_parse(choices: tuple[object, ...], folder: Path) -> tuple[Parsed, bytes]:
-    """The file the dialog names, read and parsed; KlinikkaError says what is wrong."""
+def read_and_parse(
+    choices: tuple[object, ...], folder: Path, database: Path | None = None
+) -> tuple[Parsed, bytes]:
+    """The file the dialog names, read and parsed; KlinikkaError says what is wrong. The
+    database file itself (``database``) is refused unread: reading it here would drop this
+    process's locks on it."""
+    from klinikka.db import is_database_file
     from klinikka.errors import ImportFormatError
     from klinikka.importers.base import MAX_FILE_BYTES, CsvColumns, too_large
     from klinikka.importers.detect import parse_file
@@ -260,6 +271,11 @@ def read_and_parse(choices: tuple[object, ...], folder: Path) -> tuple[Parsed, b
     typed, file_format, text_column, author_column, group_column, private = choices
     try:
         path = typed_path(str(typed), folder)
+        if is_database_file(path, database):
+            raise ImportFormatError(
+                N_("{path} is klinikka’s own database: choose the file to import from."),
+                path=typed,
+            )
         if path.stat().st_size > MAX_FILE_BYTES:
             raise too_large(path.stat().st_size)
         data = path.read_bytes()
