@@ -171,3 +171,20 @@ async def test_the_export_dialog_writes_csv_in_another_language(tmp_path: Path) 
     header = target.read_bytes().decode("utf-8-sig").splitlines()[0]
     assert header.startswith("Nr;Tema;Idé;Upphovsperson;")
     assert results.read_bytes().decode("utf-8-sig").startswith("Omgång;")
+
+
+async def test_tab_and_a_click_never_take_typing_away_from_the_note_line(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await summary_phase(app, pilot)
+        field = screen.query_one("#note", Input)
+        await pilot.press("tab")
+        await pilot.click("#preview-scroll")
+        await pilot.press(*"Kutsutaan neuvolat", "enter")
+        await until(pilot, lambda: screen.query_one("#notes", DataTable).row_count == 1)
+        assert field.has_focus
+    engine = open_database(path)
+    assert [note.text for note in notes.list_notes(engine, clinic_id)] == ["Kutsutaan neuvolat"]
+    engine.dispose()

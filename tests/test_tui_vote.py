@@ -30,6 +30,7 @@ from klinikka.tui.screens.present import PresentScreen
 from klinikka.tui.screens.round_form import RoundForm
 from klinikka.tui.screens.workspace import WorkspaceScreen
 from klinikka.tui.widgets.timer import TimerDialog, TimerDisplay
+from klinikka.tui.widgets.write_status import WriteStatus
 from tui_helpers import open_workspace, refusal, until
 
 A, B, C = THEMES = ("Neuvolat", "Digipalvelut", "Liikunta")
@@ -403,7 +404,15 @@ async def test_a_round_is_closed_and_reopened(path: Path) -> None:
         await until(pilot, lambda: field.disabled)
         assert status() is RoundStatus.CLOSED and "closed" in shown(screen, "#round-head")
         assert shown(screen, "#round-note") == f"Winner: {A}"
+        # Reopening takes the winner off the shared screen: asked first.
         await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(screen.app.screen, Confirm))
+        await pilot.press("n")
+        await until(pilot, lambda: screen.app.screen is screen)
+        assert status() is RoundStatus.CLOSED
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(screen.app.screen, Confirm))
+        await pilot.press("y")
         await until(pilot, lambda: field.has_focus)
         assert status() is RoundStatus.OPEN and "open" in shown(screen, "#round-head")
         await cast(pilot, screen, "Pekka: 2")
@@ -536,3 +545,40 @@ async def test_the_ballot_keeps_the_themes_order_however_they_are_ticked(path: P
     with database(path) as engine:
         [made] = voting.list_rounds(engine, clinic_id)
     assert made.theme_ids == theme_ids
+
+
+async def test_tab_never_takes_typing_away_from_the_ballot_line(path: Path) -> None:
+    _, [a, _, _], [round_id] = seed(path, {"ballots": []})
+    async with vote_phase(path) as (pilot, screen):
+        field = screen.query_one("#ballot", Input)
+        await until(pilot, lambda: field.has_focus)
+        await pilot.press("tab", "shift+tab", "tab")
+        await pilot.press(*"Uusi Äänestäjä: 1", "enter")
+        await until(pilot, lambda: voters(path, round_id) == {"Uusi Äänestäjä": {a: 1}})
+        # A round that takes no ballots says so instead of swallowing the keys.
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: field.disabled)
+        await pilot.press(*"Myöhäinen: 2")
+        status = screen.query_one(WriteStatus)
+        await until(pilot, lambda: "only while the round is open" in str(status.render()))
+    assert voters(path, round_id) == {"Uusi Äänestäjä": {a: 1}}
+
+
+async def test_closing_a_round_nobody_voted_in_asks_first(path: Path) -> None:
+    _, _, [round_id] = seed(path, {"ballots": []})
+    async with vote_phase(path) as (pilot, screen):
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(screen.app.screen, Confirm))
+        assert "No ballots" in " ".join(
+            str(label.render()) for label in screen.app.screen.query("Label")
+        )
+        await pilot.press("n")
+        await until(pilot, lambda: screen.app.screen is screen)
+        with database(path) as engine:
+            assert voting.get_round(engine, round_id).status is RoundStatus.OPEN
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(screen.app.screen, Confirm))
+        await pilot.press("y")
+        await until(pilot, lambda: screen.query_one("#ballot", Input).disabled)
+        with database(path) as engine:
+            assert voting.get_round(engine, round_id).status is RoundStatus.CLOSED

@@ -159,6 +159,10 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The phase's input keeps the focus (the lists move by the screen's keys): a table or
+        # a scrolled view that took it (Tab, a click) swallowed what was typed next.
+        for widget in self.query("#switcher DataTable, #switcher VerticalScroll"):
+            widget.can_focus = False
         self.reload()
         self._show_phase()
         # A line typed and not yet saved when the clinic was left comes back, and so do the
@@ -169,6 +173,23 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
             if draft:
                 field.value = draft
             field.returned.extend(self.klinikka.returned.pop((self.clinic_id, field_id), []))
+
+    def on_key(self, event: events.Key) -> None:
+        """A character that reached the screen (no input had the focus) goes into the phase's
+        input; where that takes nothing now (a round that is not open), it is refused aloud."""
+        if not event.is_printable or not event.character:
+            return
+        event.stop()
+        field = self.query_one(PHASE_INPUTS[self.phase], LineInput)
+        if field.disabled:
+            if self.query_one(VotePanel).round is None:
+                why = _("There is no voting round yet to type ballots in: ctrl+r sets one up.")
+            else:
+                why = _("Ballots are typed only while the round is open: ctrl+o opens it.")
+            self.query_one(WriteStatus).tell(why)
+            return
+        field.focus()
+        field.insert_text_at_cursor(event.character)
 
     def typed_text(self) -> str:
         """What is typed and not yet saved, in any of the phases' lines (refused lines kept

@@ -6,6 +6,7 @@ goes through the services, and the panel then reads the round again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -354,10 +355,31 @@ class VotePanel(PhasePanel):
             if not field.disabled:
                 field.focus()
 
-        if voting_round.status is RoundStatus.OPEN:
+        def close() -> None:
             self.save(lambda: close_round(self.engine, voting_round.id), done)
-        else:
+
+        def reopen() -> None:
             self.save(lambda: open_round(self.engine, voting_round.id), done)
+
+        ballots = self.result.ballot_count if self.result is not None else 0
+        if voting_round.status is RoundStatus.OPEN:
+            if ballots:
+                close()
+            else:  # closing a round nobody voted in is rarely meant
+                self._ask(_("No ballots have been cast in this round. Close it anyway?"), close)
+        elif voting_round.status is RoundStatus.CLOSED:
+            # Its result may be on the shared screen: reopening takes the winner away.
+            self._ask(
+                _("The round is closed and its result is shown. Reopen it for more ballots?"),
+                reopen,
+            )
+        else:
+            reopen()  # a draft opens at once
+
+    def _ask(self, question: str, then: Callable[[], None]) -> None:
+        from klinikka.tui.screens.dialogs import Confirm
+
+        self.app.push_screen(Confirm(question), lambda sure: then() if sure else None)
 
     def toggle_by_group(self) -> None:
         self.by_group = not self.by_group

@@ -44,6 +44,12 @@ class WriteStatus(Guarded, Static):
         self._refused_at = time.monotonic()
         self.look()
 
+    def tell(self, message: str) -> None:
+        """Something about the typing line the typist must see (shown as a refusal is)."""
+        self._refusal = message
+        self._refused_at = time.monotonic()
+        self.look()
+
     def clear_refusal(self) -> None:
         self._refusal = ""
         self.look()
