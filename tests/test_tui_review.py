@@ -271,3 +271,38 @@ async def test_a_screen_under_the_one_shown_reads_a_change_only_when_shown_again
         table = listed.query_one("#clinics")
         await until(pilot, lambda: table.row_count == 2)
         assert reads
+
+
+async def test_notifications_never_cover_a_question_or_present_mode(tmp_path: Path) -> None:
+    from klinikka.tui.screens.dialogs import Confirm
+    from klinikka.tui.screens.present import PresentScreen
+
+    path = tmp_path / "k.db"
+    a_clinic(path, open_round=True)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_workspace(app, pilot)
+        messages = lambda: [str(n.message) for n in app._notifications]  # noqa: E731
+        # A question on top: a notification waits until it is answered.
+        app.push_screen(Confirm("Really?"))
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        app.notify("taustatapahtuma")
+        await pilot.pause(0.6)
+        assert "taustatapahtuma" not in messages()
+        await pilot.press("n")
+        await until(pilot, lambda: "taustatapahtuma" in messages())
+        # Present mode (the shared screen): the same.
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, PresentScreen))
+        app.notify("toinen tapahtuma")
+        await pilot.pause(0.6)
+        assert "toinen tapahtuma" not in messages()
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: "toinen tapahtuma" in messages())
+        # Never more than two at once, an error kept longest.
+        app.notify("virhe", severity="error")
+        for n in range(4):
+            app.notify(f"tieto {n}")
+        await pilot.pause()
+        assert messages() == ["virhe", "tieto 3"]

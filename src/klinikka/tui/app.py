@@ -53,6 +53,9 @@ class Settings:
     imports: tuple[str, ...] = ()
 
 
+# Notifications shown at once, at the most (the oldest goes).
+MAX_NOTIFICATIONS = 2
+
 # The field a typed line of each kind is typed in (tui/screens/workspace.PHASE_INPUTS).
 LINE_FIELDS = {"idea": "#capture", "theme": "#new-theme", "ballot": "#ballot", "note": "#note"}
 
@@ -197,6 +200,8 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self._recovering = 0
         self._recovered_files: tuple[Path, ...] = ()
         self._keeper: Keeper | None = None
+        # Notifications that came while a question or present mode was on top, shown after.
+        self._held_notifications: list[tuple[str, dict[str, object]]] = []
         # Keys and pastes that came while a key acting at once waits for the keys before it.
         self._held: list[events.Event] | None = None
         self._hold: object | None = None
@@ -356,7 +361,46 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
     def _own_commits(self) -> int:
         return self.writes.committed if self.writes else 0
 
+    def notify(self, message: str, **options: object) -> None:  # type: ignore[override]
+        """Notifications are few and never cover what matters: at most two at a time, at
+        the top (the typing line and its messages are at the bottom), and none over a
+        question or present mode (they wait until it is gone)."""
+        if self._quiet():
+            self._held_notifications.append((message, options))
+            return
+        super().notify(message, **options)  # type: ignore[arg-type]
+
+    def _refresh_notifications(self) -> None:
+        # Each notification added: the oldest go beyond two, an error only when nothing
+        # else can.
+        shown = list(self._notifications)
+        extra = len(shown) - MAX_NOTIFICATIONS
+        for old in sorted(shown, key=lambda note: note.severity == "error")[: max(0, extra)]:
+            self._unnotify(old, refresh=False)
+        super()._refresh_notifications()
+
+    def _quiet(self) -> bool:
+        """Whether the screen on top must not be covered: a question, or present mode."""
+        from textual.screen import ModalScreen
+
+        from klinikka.tui.screens.present import PresentScreen
+
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return False
+        return isinstance(screen, PresentScreen) or (
+            isinstance(screen, ModalScreen) and getattr(screen, "QUESTION", False)
+        )
+
+    def _show_held_notifications(self) -> None:
+        if self._held_notifications and not self._quiet():
+            held, self._held_notifications = self._held_notifications, []
+            for message, options in held[-MAX_NOTIFICATIONS:]:
+                self.notify(message, **options)
+
     def _poll(self) -> None:
+        self._show_held_notifications()
         if self.data_changed is not None and self.data_changed():
             clinics = self.data_changed.clinics
             self.screen.post_message(DatabaseChanged(clinics))

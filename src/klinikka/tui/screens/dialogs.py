@@ -19,6 +19,8 @@ from klinikka.tui.widgets.line_input import LineInput
 class AskText(Guarded, ModalScreen[str | None]):
     """Ask for one line of text; Enter answers, Escape cancels."""
 
+    # Notifications wait until the question is answered (KlinikkaApp.notify).
+    QUESTION = True
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
         Binding("f1", "app.help", show=False),
@@ -46,6 +48,8 @@ class AskText(Guarded, ModalScreen[str | None]):
 class Confirm(Guarded, ModalScreen[bool]):
     """Ask yes or no; y confirms, n or Escape declines."""
 
+    # Notifications wait until the question is answered (KlinikkaApp.notify).
+    QUESTION = True
     BINDINGS = [
         Binding("y", "answer(True)", N_("Yes"), id="dialog.yes"),
         Binding("n,escape", "answer(False)", N_("No"), id="dialog.no"),
@@ -69,6 +73,8 @@ class Confirm(Guarded, ModalScreen[bool]):
 class Choose(Guarded, ModalScreen[str | None]):
     """Choose one of several options by keyboard; returns the option's id."""
 
+    # Notifications wait until the question is answered (KlinikkaApp.notify).
+    QUESTION = True
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
         Binding("f1,question_mark", "app.help", show=False),
