@@ -158,3 +158,21 @@ def test_editing_keys_in_one_burst_act_where_they_were_typed(
     )
     expected = ["Kotihoidon tekoäly", "Digituki"]
     assert saved_ideas(term, path, clinic_id, len(expected)) == expected
+
+
+def test_a_bracketed_paste_of_lines_is_taken_once_without_its_control_characters(
+    terminal: tuple[Terminal, Path, int],
+) -> None:
+    term, path, clinic_id = terminal
+    term.open_the_clinic()
+    # (An ESC inside a paste is left to the terminal, which strips it: xterm and most others
+    # do; Textual's parser would read it as the start of a key.)
+    pasted = "Maija Virtanen / asukas: punainen\r\nidea\x07\t tässä\n"
+    subprocess.run(["tmux", "set-buffer", "-b", term.name, pasted], check=True)
+    # -p: as a terminal pastes, between the bracketed-paste marks the app asked for.
+    subprocess.run(
+        ["tmux", "paste-buffer", "-p", "-d", "-b", term.name, "-t", term.name], check=True
+    )
+    term.wait_for(lambda shown: "punainen idea tässä" in shown)
+    term.keys(("Enter",))
+    assert saved_ideas(term, path, clinic_id, 1) == ["punainen idea tässä"]

@@ -611,3 +611,21 @@ async def test_editing_keys_in_a_burst_act_where_they_were_typed(
         "Digituki",
         "Vertaistuen alkuun",
     ]
+
+
+async def test_a_paste_with_control_characters_keeps_its_words_and_prefix(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        capture = screen.query_one("#capture", Input)
+        app.post_message(
+            events.Paste("Maija Virtanen / asukas: \x1b[31mpunainen\x1b[0m\r\nidea\x07\x00 tässä")
+        )
+        await until(pilot, lambda: capture.value != "")
+        assert capture.value == "Maija Virtanen / asukas: punainen idea tässä"
+        type_ahead(app, "\n")
+        await saved(app, pilot)
+    assert idea_texts(path, clinic_id) == ["punainen idea tässä"]

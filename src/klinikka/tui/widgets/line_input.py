@@ -22,6 +22,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
+from klinikka.text import strip_controls
 from klinikka.tui.guard import Guarded
 
 
@@ -82,13 +83,17 @@ class LineInput(Guarded, Input):
         self._last_taken = None
 
     def _on_paste(self, event: events.Paste) -> None:
-        # Input keeps only a paste's first line; the words of every line are kept here.
-        if event.text:
+        # Input keeps only a paste's first line; the words of every line are kept here, and
+        # control characters and escape sequences (a copied coloured text) are left out, as
+        # they would be when saved: what the field shows is what will be saved.
+        text = strip_controls(event.text, keep_newlines=False)
+        if text:
             self._typed_since_taken = True
-            line = " ".join(event.text.split())
+            line = " ".join(text.split())
             selection = self.selection
             if selection.is_empty:
                 self.insert_text_at_cursor(line)
             else:
                 self.replace(line, *selection)
         event.stop()
+        event.prevent_default()  # Input's own paste handler would insert the first line again
