@@ -188,3 +188,28 @@ async def test_tab_and_a_click_never_take_typing_away_from_the_note_line(tmp_pat
     engine = open_database(path)
     assert [note.text for note in notes.list_notes(engine, clinic_id)] == ["Kutsutaan neuvolat"]
     engine.dispose()
+
+
+async def test_the_preview_scrolls_from_the_note_line(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    clinic_id = a_clinic(path)
+    engine = open_database(path)
+    for n in range(60):
+        ideas.capture_idea(engine, clinic_id, f"Idea numero {n}: kotihoito ja neuvolat")
+    engine.dispose()
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await summary_phase(app, pilot)
+        preview = screen.query_one("#preview-scroll")
+        await until(pilot, lambda: preview.max_scroll_y > 0)
+        await pilot.press("pagedown")
+        await until(pilot, lambda: preview.scroll_y > 0)
+        await pilot.press("end")
+        await until(pilot, lambda: preview.scroll_y == preview.max_scroll_y)
+        await pilot.press("pageup", "home")
+        await until(pilot, lambda: preview.scroll_y == 0)
+        # With text in the line, Home and End are the line's own again.
+        field = screen.query_one("#note", Input)
+        await pilot.press(*"Päätös", "home")
+        await until(pilot, lambda: field.cursor_position == 0)
+        assert preview.scroll_y == 0 and field.has_focus

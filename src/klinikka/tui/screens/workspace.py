@@ -77,6 +77,39 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         Binding("pagedown", "other_round(1)", N_("Later round"), id="vote.later", priority=True),
         Binding("ctrl+t", "note_kind", N_("Decision/next step"), id="summary.kind", priority=True),
         Binding("ctrl+x", "export", N_("Export"), id="summary.export", priority=True),
+        Binding(
+            "pageup",
+            "scroll_preview(-1)",
+            N_("Scroll up"),
+            show=False,
+            id="summary.page_up",
+            priority=True,
+        ),
+        Binding(
+            "pagedown",
+            "scroll_preview(1)",
+            N_("Scroll down"),
+            show=False,
+            id="summary.page_down",
+            priority=True,
+        ),
+        # Home and End move in the line while it has text; on an empty line they scroll.
+        Binding(
+            "home",
+            "preview_end(-1)",
+            N_("Top of the summary"),
+            show=False,
+            id="summary.top",
+            priority=True,
+        ),
+        Binding(
+            "end",
+            "preview_end(1)",
+            N_("End of the summary"),
+            show=False,
+            id="summary.bottom",
+            priority=True,
+        ),
         Binding("ctrl+t", "move", N_("To theme"), id="idea.move", priority=True),
         Binding("ctrl+f", "search", N_("Search"), id="idea.search", priority=True),
         Binding("ctrl+s", "star", N_("Star"), id="idea.star", priority=True),
@@ -114,7 +147,7 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         "ideas": {"star", "move", "search", "mark", "mark_move", "merge", "import_ideas"},
         "themes": {"describe", "reorder"},
         "vote": {"new_round", "open_close", "by_group", "runoff", "decide", "other_round"},
-        "summary": {"note_kind", "export"},
+        "summary": {"note_kind", "export", "scroll_preview", "preview_end"},
     }
 
     def __init__(self, clinic_id: int) -> None:
@@ -264,6 +297,8 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "unassigned":  # while grouping; elsewhere ctrl+u is the line's own
             return self.phase in {"ideas", "themes"}
+        if action == "preview_end":  # Home/End are the line's own while it has text
+            return self.phase == "summary" and not self.query_one("#note", Input).value
         for phase, actions in self.PHASE_ACTIONS.items():
             if action in actions:
                 return self.phase == phase
@@ -408,6 +443,20 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
     def action_other_round(self, step: int) -> None:
         self.query_one(VotePanel).step_round(step)
+
+    def action_scroll_preview(self, step: int) -> None:
+        preview = self.query_one("#preview-scroll")
+        if step < 0:
+            preview.scroll_page_up(animate=False)
+        else:
+            preview.scroll_page_down(animate=False)
+
+    def action_preview_end(self, step: int) -> None:
+        preview = self.query_one("#preview-scroll")
+        if step < 0:
+            preview.scroll_home(animate=False)
+        else:
+            preview.scroll_end(animate=False)
 
     def action_note_kind(self) -> None:
         self.query_one(SummaryPanel).next_kind()
