@@ -629,3 +629,30 @@ async def test_a_paste_with_control_characters_keeps_its_words_and_prefix(
         type_ahead(app, "\n")
         await saved(app, pilot)
     assert idea_texts(path, clinic_id) == ["punainen idea tässä"]
+
+
+async def test_the_capture_line_edits_like_every_terminal_input(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    engine = open_database(path)
+    ideas.capture_idea(engine, clinic_id, "Valmis idea")
+    engine.dispose()
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        capture = screen.query_one("#capture", Input)
+        panel = screen.query_one("#ideas")
+        type_ahead(app, "neuvolat mukaan hyte")
+        press_at_once(app, "ctrl+w")  # the last word
+        await until(pilot, lambda: capture.value == "neuvolat mukaan ")
+        press_at_once(app, "ctrl+a", "ctrl+d", "ctrl+e")  # home, the first letter, end
+        type_ahead(app, "työhön")
+        await until(pilot, lambda: capture.value == "euvolat mukaan työhön")
+        press_at_once(app, "ctrl+u")  # clears the line; the filter stays as it was
+        await until(pilot, lambda: capture.value == "")
+        assert not panel.only_unassigned
+        assert idea_texts(path, clinic_id) == ["Valmis idea"]
+        # On the empty line the same keys act on the list.
+        press_at_once(app, "ctrl+u")
+        await until(pilot, lambda: panel.only_unassigned)

@@ -261,7 +261,18 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(Loading())
+        self._use_keymap()
         self.open_database()
+
+    def _use_keymap(self) -> None:
+        """The user's own keys (``keys.toml``, see tui/keymap.py)."""
+        from klinikka.tui.keymap import read_keymap
+
+        keymap, problem = read_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(plain(problem), severity="warning", markup=False, timeout=15)
         self.set_interval(0.25, self._tick)
 
     # ------------------------------------------------------------------ the timer

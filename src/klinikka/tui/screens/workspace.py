@@ -48,6 +48,18 @@ PHASE_NAMES = {
     "summary": N_("Summary"),
 }
 # The line each phase types into, which keeps the focus there.
+# The workspace's actions on keys every terminal input edits with (ctrl+e, ctrl+d, ctrl+u,
+# ctrl+w, ctrl+k, ctrl+x), and the line's own action on that key: while the line has text the
+# key edits it, as everywhere; on an empty line (nothing to edit) it acts on the selection.
+LINE_FIRST = {
+    "edit": "end",
+    "delete": "delete_right",
+    "unassigned": "delete_left_all",
+    "runoff": "delete_left_word",
+    "decide": "delete_right_all",
+    "export": "cut",
+}
+
 PHASE_INPUTS = {"ideas": "#capture", "themes": "#new-theme", "vote": "#ballot", "summary": "#note"}
 
 
@@ -362,7 +374,17 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
         self.save(lambda: redo(self.engine, self.clinic_id), redone)
 
+    def _line_edits(self, action: str) -> bool:
+        """For a key the line edits with: while the line has text, edit it and say so."""
+        field = self.query_one(PHASE_INPUTS[self.phase], LineInput)
+        if not field.value or not field.has_focus:
+            return False
+        getattr(field, f"action_{LINE_FIRST[action]}")()
+        return True
+
     def action_edit(self) -> None:
+        if self._line_edits("edit"):
+            return
         {
             "ideas": self.ideas.edit,
             "themes": self.query_one(ThemesPanel).rename,
@@ -371,6 +393,8 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         }[self.phase]()
 
     def action_delete(self) -> None:
+        if self._line_edits("delete"):
+            return
         {
             "ideas": self.ideas.delete,
             "themes": self.query_one(ThemesPanel).delete,
@@ -379,6 +403,8 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         }[self.phase]()
 
     def action_unassigned(self) -> None:
+        if self._line_edits("unassigned"):
+            return
         self.action_phase("ideas")
         self.ideas.toggle_unassigned()
 
@@ -436,10 +462,12 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         self.query_one(VotePanel).toggle_by_group()
 
     def action_runoff(self) -> None:
-        self.query_one(VotePanel).runoff()
+        if not self._line_edits("runoff"):
+            self.query_one(VotePanel).runoff()
 
     def action_decide(self) -> None:
-        self.query_one(VotePanel).decide()
+        if not self._line_edits("decide"):
+            self.query_one(VotePanel).decide()
 
     def action_other_round(self, step: int) -> None:
         self.query_one(VotePanel).step_round(step)
@@ -475,6 +503,9 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
     def action_export(self) -> None:
         from klinikka.tui.screens.export_dialog import ExportDialog
+
+        if self._line_edits("export"):
+            return
 
         def written(paths: list[Path] | None) -> None:
             for path in paths or []:
