@@ -94,7 +94,7 @@ async def test_themes_are_created_and_ideas_moved_by_keyboard(clinic_db: tuple[P
         await pilot.pause()
         await pilot.press("f2", "ctrl+t")
         await pilot.pause()
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # it starts on the first theme
         await pilot.pause()
         # The themes phase shows the selected theme's ideas under the table.
         await pilot.press("f3")
@@ -187,7 +187,7 @@ async def test_several_marked_ideas_move_together_and_merge(tmp_path: Path) -> N
         await open_workspace(app, pilot)
         await pilot.press("up", "up", "up", "up", "shift+down", "shift+down", "ctrl+t")
         await pilot.pause()
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # it starts on the first theme
         await pilot.pause()
         engine = open_database(path)
         by_id = {idea.id: idea for idea in ideas.search_ideas(engine, clinic_id)}
@@ -297,3 +297,39 @@ async def test_the_command_palette_speaks_the_users_language(tmp_path: Path) -> 
         assert any("Ei osumia" in shown for shown in await found("xyzzy"))
         assert any("Ohje" in shown for shown in await found("ohje"))
         assert any("Ajastin" in shown for shown in await found("ajastin"))
+
+
+async def test_the_theme_dialog_starts_on_the_ideas_theme_and_takes_a_number_or_letters(
+    clinic_db: tuple[Path, int],
+) -> None:
+    from textual.widgets import OptionList
+
+    path, clinic_id = clinic_db
+    engine = open_database(path)
+    names = ["Digipalvelut", "Ennaltaehkäisy", "Järjestöyhteistyö"]
+    made = [themes.create_theme(engine, clinic_id, name) for name in names]
+    idea = ideas.capture_idea(engine, clinic_id, "Etävastaanotot iltaisin")
+    ideas.move_ideas(engine, [idea.id], made[1].id)
+    engine.dispose()
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: type(app.screen).__name__ == "Choose")
+        choices = app.screen.query_one("#choices", OptionList)
+        # On its own theme: Enter alone keeps it there instead of unassigning it.
+        assert choices.get_option_at_index(choices.highlighted or 0).id == str(made[1].id)
+        await pilot.press(*"jär")
+        assert choices.get_option_at_index(choices.highlighted or 0).id == str(made[2].id)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: type(app.screen).__name__ == "Choose")
+        await pilot.press("1")  # the first theme, at once
+        await until(pilot, lambda: app.screen is screen)
+        await app.workers.wait_for_complete()
+    assert idea_texts(path, clinic_id) == ["Etävastaanotot iltaisin"]
+    engine = open_database(path)
+    [moved] = ideas.search_ideas(engine, clinic_id)
+    engine.dispose()
+    assert moved.theme_name == "Digipalvelut"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -71,27 +72,79 @@ class Confirm(Guarded, ModalScreen[bool]):
 
 
 class Choose(Guarded, ModalScreen[str | None]):
-    """Choose one of several options by keyboard; returns the option's id."""
+    """Choose one of several options by keyboard; returns the option's id.
 
-    # Notifications wait until the question is answered (KlinikkaApp.notify).
-    QUESTION = True
+    It starts on ``start`` (an option's id) if given. With ``numbered``, the options after
+    the first are numbered 1–9 and a digit picks one at once; letters typed move to the first
+    option whose name starts with them (as in a file manager).
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
         Binding("f1,question_mark", "app.help", show=False),
     ]
+    # Notifications wait until the question is answered (KlinikkaApp.notify).
+    QUESTION = True
+    # Letters typed within this long of each other make one prefix.
+    TYPED_SECONDS = 1.0
 
-    def __init__(self, question: str, options: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        question: str,
+        options: list[tuple[str, str]],
+        *,
+        start: str | None = None,
+        numbered: bool = False,
+    ) -> None:
         super().__init__()
         translate_bindings(self)
         self.question = question
         self.options = options
+        self.start = start
+        self.numbered = numbered
+        self._typed = ""
+        self._typed_at = 0.0
+
+    def _label(self, index: int, label: str) -> str:
+        if self.numbered and 1 <= index <= 9:
+            return f"{index}  {label}"
+        return f"   {label}" if self.numbered else label
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(user_text(self.question))
             yield OptionList(
-                *(Option(user_text(label), id=key) for key, label in self.options), id="choices"
+                *(
+                    Option(user_text(self._label(n, label)), id=key)
+                    for n, (key, label) in enumerate(self.options)
+                ),
+                id="choices",
             )
+
+    def on_mount(self) -> None:
+        keys = [key for key, _label in self.options]
+        if self.start in keys:
+            self.query_one("#choices", OptionList).highlighted = keys.index(self.start)
+
+    def on_key(self, event: events.Key) -> None:
+        import time
+
+        if not event.is_printable or not event.character:
+            return
+        event.stop()
+        if self.numbered and event.character in "123456789":
+            index = int(event.character)
+            if index < len(self.options):
+                self.dismiss(self.options[index][0])
+            return
+        now = time.monotonic()
+        if now - self._typed_at > self.TYPED_SECONDS:
+            self._typed = ""
+        self._typed, self._typed_at = self._typed + event.character.casefold(), now
+        for n, (_key, label) in enumerate(self.options):
+            if label.casefold().startswith(self._typed):
+                self.query_one("#choices", OptionList).highlighted = n
+                return
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -132,6 +132,11 @@ class IdeaList(Guarded, ScrollView, can_focus=False):
         idea_id = self.selected_id
         return idea_id if idea_id is not None and idea_id >= 0 else None
 
+    def theme_of(self, idea_id: int) -> str | None:
+        """The name of the theme the listed idea is in (None: none, or not listed)."""
+        position = self._positions.get(idea_id)
+        return None if position is None else self._rows.theme_names[position]
+
     @property
     def pending_count(self) -> int:
         return len(self._pending)

@@ -288,7 +288,15 @@ class IdeasPanel(PhasePanel):
         if not chosen:
             return
         options = [("none", _("No theme (unassigned)"))]
-        options += [(str(t.id), t.name) for t in list_themes(self.engine, self.clinic_id)]
+        themes = list_themes(self.engine, self.clinic_id)
+        options += [(str(t.id), t.name) for t in themes]
+        # It starts on the theme the ideas are in now (when they share one), else on the
+        # first theme: Enter alone never takes an idea out of its theme by accident.
+        now_in = {self.idea_list.theme_of(idea_id) for idea_id in chosen}
+        start = next(
+            (str(t.id) for t in themes if len(now_in) == 1 and t.name in now_in),
+            str(themes[0].id) if themes else "none",
+        )
 
         def move(choice: str | None) -> None:
             if choice is None:
@@ -306,7 +314,9 @@ class IdeasPanel(PhasePanel):
             self.save(lambda: move_ideas(self.engine, chosen, target), moved)
 
         question = ngettext("Move the idea to:", "Move the {n} marked ideas to:", len(chosen))
-        self.app.push_screen(Choose(question.format(n=len(chosen)), options), move)
+        self.app.push_screen(
+            Choose(question.format(n=len(chosen)), options, start=start, numbered=True), move
+        )
 
     def toggle_unassigned(self) -> None:
         self.only_unassigned = not self.only_unassigned
