@@ -582,3 +582,35 @@ async def test_closing_a_round_nobody_voted_in_asks_first(path: Path) -> None:
         await until(pilot, lambda: screen.query_one("#ballot", Input).disabled)
         with database(path) as engine:
             assert voting.get_round(engine, round_id).status is RoundStatus.CLOSED
+
+
+async def test_a_ballot_typed_in_ideas_is_held_and_taken_to_vote(path: Path) -> None:
+    clinic_id, [_, b, _], [round_id] = seed(path, {"ballots": []})
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        capture = screen.query_one("#capture", Input)
+        await pilot.press(*"Pekka Korhonen: 2", "enter")
+        status = screen.query_one(WriteStatus)
+        await until(pilot, lambda: "looks like a ballot" in str(status.render()))
+        assert capture.value == "Pekka Korhonen: 2"
+        await pilot.press("f4")
+        ballot = screen.query_one("#ballot", Input)
+        await until(pilot, lambda: ballot.value == "Pekka Korhonen: 2" and ballot.has_focus)
+        assert capture.value == ""
+        await pilot.press("enter")
+        await until(pilot, lambda: voters(path, round_id) == {"Pekka Korhonen": {b: 1}})
+        # Enter again in Ideas saves such a line as an idea after all; other lines go at once.
+        await pilot.press("f2", *"Kohta 3: 1", "enter")
+        await until(pilot, lambda: "looks like a ballot" in str(status.render()))
+        await pilot.press("enter", *"Neuvolat mukaan", "enter")
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: len(ideas_of(path, clinic_id)) == 2)
+    assert ideas_of(path, clinic_id) == ["Kohta 3: 1", "Neuvolat mukaan"]
+
+
+def ideas_of(path: Path, clinic_id: int) -> list[str]:
+    from klinikka.services import ideas
+
+    with database(path) as engine:
+        return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]

@@ -302,6 +302,14 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         self.query_one(PHASE_INPUTS[self.phase], Input).focus()
 
     def action_phase(self, phase: str) -> None:
+        capture = self.query_one("#capture", LineInput)
+        ballot = self.query_one("#ballot", LineInput)
+        held = self.ideas.ballot_like
+        if phase == "vote" and held and capture.value == held and not ballot.value:
+            # The ballot typed in Ideas goes with the note-taker to Vote, unsaved.
+            capture.value, ballot.value = "", held
+            ballot.cursor_position = len(held)
+            self.ideas.ballot_like = None
         self.phase = phase
         self._show_phase()
         self.refresh_bindings()

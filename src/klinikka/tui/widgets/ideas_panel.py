@@ -5,6 +5,7 @@ The workspace's keys call the methods here; every change goes through the servic
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -29,11 +30,17 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
+# "Name: 2", "Maija / asukas: 1 3", "Pekka: 1=3 2=1": what only a ballot would look like.
+BALLOT_LIKE = re.compile(r"^[^:]{1,100}:\s*[0-9][0-9\s=,;.n]*$")
+
+
 class IdeasPanel(PhasePanel):
     def __init__(self, engine: Engine, clinic_id: int, *, id: str | None = None):
         super().__init__(engine, clinic_id, id=id)
         self.only_unassigned = False
         self.search = ""
+        # A line held back as looking like a ballot (Enter again saves it as an idea).
+        self.ballot_like: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -190,9 +197,41 @@ class IdeasPanel(PhasePanel):
 
         if not line.strip():
             return
+        if line != self.ballot_like and self._looks_like_a_ballot(line):
+            # Not saved yet: back in the line, said why; F4 takes it to Vote, Enter again
+            # saves it as an idea after all.
+            self.ballot_like = line
+            self.query_one("#capture", LineInput).value = line
+            self.post_message(
+                self.Refused(
+                    line,
+                    _("this looks like a ballot: F4 takes it to Vote, Enter saves it as an idea."),
+                )
+            )
+            return
+        self.ballot_like = None
         typed = typed_line("idea", line, clinic_id=self.clinic_id)
         temporary = self.idea_list.add_pending(" ".join(strip_controls(line).split()))
         self.save_line(line_write(typed, tag=temporary))
+
+    def _looks_like_a_ballot(self, line: str) -> bool:
+        """``Name: 2`` or ``Name: 1 3`` while a round is open: a ballot in the wrong phase."""
+        from klinikka.models import RoundStatus
+        from klinikka.services.ballot_lines import parse_ballot_line
+        from klinikka.services.voting import list_rounds
+
+        if not BALLOT_LIKE.match(line):
+            return False  # (the rounds are read only for a line that could be one)
+        open_rounds = [
+            r for r in list_rounds(self.engine, self.clinic_id) if r.status is RoundStatus.OPEN
+        ]
+        for voting_round in open_rounds:
+            try:
+                parse_ballot_line(line, voting_round.method, len(voting_round.theme_ids))
+            except KlinikkaError:
+                continue
+            return True
+        return False
 
     def on_write_done(self, message: WriteDone) -> None:
         message.stop()
