@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
@@ -213,3 +214,27 @@ async def test_the_preview_scrolls_from_the_note_line(tmp_path: Path) -> None:
         await pilot.press(*"Päätös", "home")
         await until(pilot, lambda: field.cursor_position == 0)
         assert preview.scroll_y == 0 and field.has_focus
+
+
+async def test_exports_go_to_the_documents_folder_and_the_whole_path_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "koti"
+    documents = home / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    path = tmp_path / "k.db"
+    a_clinic(path)
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen, dialog = await export_dialog(app, pilot)
+        assert dialog.query_one("#path", Input).value.startswith(str(documents))
+        assert str(documents) in str(dialog.query_one("#folder", Static).render())
+        dialog.query_one("#path", Input).value = "tulos.md"  # a name alone: into that folder
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        target = documents / "tulos.md"
+        assert any(str(target) in str(n.message) for n in app._notifications)
+    assert target.is_file()

@@ -57,7 +57,7 @@ class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
         translate_bindings(self)
         self.engine = engine
         self.clinic_id = clinic_id
-        self.folder = folder or Path.cwd()
+        self.folder = folder or export_folder()
         self._writing = False  # an export is being written (ctrl+s again does nothing)
 
     def compose(self) -> ComposeResult:
@@ -76,6 +76,8 @@ class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
                 )
                 yield Label(_("File"))
                 yield LineInput(id="path", compact=True)
+                yield Label("")
+                yield Static(id="folder", classes="hint")
             yield Checkbox(_("Anonymised: no names or organisations"), id="anonymize")
             yield Static(id="form-error")
         yield Footer()
@@ -83,6 +85,22 @@ class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
     def on_mount(self) -> None:
         self.query_one("#path", Input).value = str(self.folder / self._file_name("md"))
         self.query_one("#path", Input).focus()
+        self._show_folder()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "path":
+            self._show_folder()
+
+    def _show_folder(self) -> None:
+        """The folder the file goes to, whole (the field shows only the end of a long path)."""
+        typed = self.query_one("#path", Input).value.strip()
+        try:
+            folder = (self.folder / Path(typed).expanduser()).parent if typed else self.folder
+        except (ValueError, OSError):
+            folder = self.folder
+        self.query_one("#folder", Static).update(
+            shown_message(_("Into the folder {folder}").format(folder=folder))
+        )
 
     def _clinic(self) -> ClinicSummary:
         from klinikka.services.clinics import get_clinic_summary
@@ -122,7 +140,8 @@ class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
         typed = self.query_one("#path", Input).value.strip()
         file_format = str(self.query_one("#format", Select).value)
         try:
-            path = Path(typed).expanduser()
+            # A name alone goes into the folder shown; the path said afterwards is whole.
+            path = (self.folder / Path(typed).expanduser()).absolute()
             existing = [other for other in export_paths(path, file_format) if other.is_file()]
         except KlinikkaError as error:  # a folder
             self._error(str(error))
@@ -202,3 +221,15 @@ class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def export_folder() -> Path:
+    """Where exports go unless the user says otherwise: the user's documents folder (as
+    platformdirs knows it), else the home folder; never the folder klinikka happened to be
+    started from."""
+    from platformdirs import user_documents_path
+
+    for folder in (user_documents_path(), Path.home()):
+        if folder.is_dir():
+            return folder
+    return Path.cwd()
