@@ -828,3 +828,47 @@ def test_capture_into_a_missing_clinic_says_so(engine: Engine) -> None:
         ideas.capture_line(engine, 42, "Idea ilman klinikkaa")
 
     assert table_count(engine, "idea") == 0
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Maija Virtanen / asukas: Neuvolat mukaan",
+        "Maija Virtanen: Neuvolat mukaan",
+        "/ järjestö: Vertaistuki näkyviin",
+        "Huom: tämä on idea",  # a sentence before a colon: all of it is the text
+        "Vertaistuki näkyviin",
+    ],
+)
+def test_an_ideas_line_edits_back_to_the_same_idea(
+    engine: Engine, clinic: ClinicSummary, typed: str
+) -> None:
+    made = ideas.capture_line(engine, clinic.id, typed)
+    line = ideas.idea_line(made)
+    again = ideas.edit_idea_line(engine, made.id, line)
+    assert (again.text, again.author, again.group_name) == (
+        made.text,
+        made.author,
+        made.group_name,
+    )
+
+
+def test_an_ideas_line_changes_its_author_and_group_at_once(
+    engine: Engine, clinic: ClinicSummary
+) -> None:
+    made = ideas.capture_line(engine, clinic.id, "Pekka Korhonen / yritys: Etäpalvelut")
+    edited = ideas.edit_idea_line(engine, made.id, "Aino Laine / asukas: Etäpalvelut iltaisin")
+    resident = next(
+        g.name for g in participants.list_groups(engine, clinic.id) if g.code == "resident"
+    )
+    assert (edited.text, edited.author, edited.group_name) == (
+        "Etäpalvelut iltaisin",
+        "Aino Laine",
+        resident,
+    )
+    # No attribution in the line: none on the idea.
+    plain = ideas.edit_idea_line(engine, made.id, "Etäpalvelut iltaisin")
+    assert (plain.author, plain.group_name) == ("", None)
+    with pytest.raises(ValidationError):
+        ideas.edit_idea_line(engine, made.id, "Aino Laine / eiole: teksti")
+    assert ideas.get_idea(engine, made.id).text == "Etäpalvelut iltaisin"

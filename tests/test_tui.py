@@ -333,3 +333,39 @@ async def test_the_theme_dialog_starts_on_the_ideas_theme_and_takes_a_number_or_
     [moved] = ideas.search_ideas(engine, clinic_id)
     engine.dispose()
     assert moved.theme_name == "Digipalvelut"
+
+
+async def test_an_idea_gets_another_author_and_group_and_a_refusal_asks_again(
+    clinic_db: tuple[Path, int],
+) -> None:
+    path, clinic_id = clinic_db
+    engine = open_database(path)
+    ideas.capture_line(engine, clinic_id, "Pekka Korhonen / yritys: Etäpalvelut")
+    engine.dispose()
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        await pilot.press("ctrl+e")  # the line is empty: the selected idea is edited
+        await until(pilot, lambda: type(app.screen).__name__ == "AskText")
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.value.startswith("Pekka Korhonen / ") and answer.value.endswith(
+            ": Etäpalvelut"
+        )
+        answer.value = "Aino Laine / eiole: Etäpalvelut iltaisin"
+        first = app.screen
+        await pilot.press("enter")
+        # Refused: asked again, with what was typed and why.
+        await until(
+            pilot, lambda: type(app.screen).__name__ == "AskText" and app.screen is not first
+        )
+        assert "eiole" in app.screen.query_one("#answer", Input).value
+        assert "eiole" in str(app.screen.query_one("Label").render())
+        app.screen.query_one("#answer", Input).value = "Aino Laine: Etäpalvelut iltaisin"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    engine = open_database(path)
+    [idea] = ideas.search_ideas(engine, clinic_id)
+    engine.dispose()
+    assert (idea.text, idea.author) == ("Etäpalvelut iltaisin", "Aino Laine")

@@ -426,6 +426,26 @@ def edit_idea(
         return _view(session, idea)
 
 
+def idea_line(idea: IdeaView) -> str:
+    """An idea as it would be typed in the capture input (``Name / group: text``), so that
+    editing that line and ``edit_idea_line`` give it back unchanged."""
+    text = " ".join(idea.text.split())
+    who = idea.author
+    if idea.group_name:
+        who = f"{who} / {idea.group_name}".strip()
+    if who:
+        return f"{who}: {text}"
+    return f": {text}" if ":" in text else text
+
+
+def edit_idea_line(engine: Engine, idea_id: int, line: str) -> IdeaView:
+    """Change an idea to what a line typed in the capture syntax says: its text, author and
+    group, all at once (a line without an attribution leaves the idea without one)."""
+    clinic_id = _clinic_of_ideas(engine, [idea_id])
+    parsed = parse_attribution(line, _known_names(engine, clinic_id).__contains__)
+    return edit_idea(engine, idea_id, text=parsed.text, author=parsed.author, group=parsed.group)
+
+
 def delete_ideas(engine: Engine, idea_ids: Sequence[int]) -> int:
     """Delete one or many ideas (undoable); ideas merged into them go with them."""
     idea_ids = list(dict.fromkeys(idea_ids))

@@ -279,6 +279,8 @@ class WorkspaceScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         saving = outcome.write.tag
         if outcome.error is not None:
             self.klinikka.tell_error(outcome.error)
+            if isinstance(saving, Saving) and saving.failed is not None:
+                saving.failed(outcome.error)
             return
         if isinstance(saving, Saving):
             if saving.reload:

@@ -262,18 +262,30 @@ class IdeasPanel(PhasePanel):
             self.save(lambda: star_idea(self.engine, idea_id))
 
     def edit(self) -> None:
-        from klinikka.services.ideas import edit_idea, get_idea
+        """Edit the selected idea as its line: text, author and group (``Name / group:``)."""
+        from klinikka.services.ideas import edit_idea_line, get_idea, idea_line
 
         idea_id = self.idea_list.selected_idea
         if idea_id is None:
             return
-        current = " ".join(strip_controls(get_idea(self.engine, idea_id).text).split())
+        current = strip_controls(idea_line(get_idea(self.engine, idea_id)), keep_newlines=False)
+        question = _("The idea, and who said it (Name / group: idea):")
 
-        def save(text: str | None) -> None:
-            if text:
-                self.save(lambda: edit_idea(self.engine, idea_id, text=text))
+        def ask(value: str, asked: str) -> None:
+            def save(line: str | None) -> None:
+                if not line or line == current:
+                    return
 
-        self.app.push_screen(AskText(_("The idea:"), current), save)
+                def refused(error: BaseException) -> None:
+                    # Asked again with what was typed, and why it was not saved.
+                    if isinstance(error, KlinikkaError):
+                        ask(line, f"{error}\n{question}")
+
+                self.save(lambda: edit_idea_line(self.engine, idea_id, line), failed=refused)
+
+            self.app.push_screen(AskText(asked, value), save)
+
+        ask(current, question)
 
     def delete(self) -> None:
         from klinikka.services.ideas import delete_ideas

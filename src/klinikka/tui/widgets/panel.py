@@ -19,14 +19,17 @@ if TYPE_CHECKING:
 # What to do once a change is saved, with what the service returned (None when it had been
 # saved already, by a try whose outcome was not known).
 Done = Callable[[object], None]
+# What to do when a rule refused it (after the reason is told): e.g. ask again.
+Failed = Callable[[BaseException], None]
 
 
 class Saving:
     """What the workspace keeps about a change a panel asked for, until it is saved."""
 
-    def __init__(self, done: Done | None, reload: bool) -> None:
+    def __init__(self, done: Done | None, reload: bool, failed: Failed | None = None) -> None:
         self.done = done
         self.reload = reload
+        self.failed = failed
 
 
 class PhasePanel(Guarded, Vertical):
@@ -45,12 +48,20 @@ class PhasePanel(Guarded, Vertical):
     def changed(self) -> None:
         self.post_message(self.Changed())
 
-    def save(self, work: Callable[[], object], done: Done | None = None, *, reload: bool = True):
+    def save(
+        self,
+        work: Callable[[], object],
+        done: Done | None = None,
+        *,
+        reload: bool = True,
+        failed: Failed | None = None,
+    ) -> None:
         """Ask for a change (``work`` calls a service, in the write queue's thread). Once it
         is saved the workspace reads the phase again (if ``reload``) and calls ``done``; a user
         error is shown and changes nothing. It is in the queue when this returns (in order with
         the lines typed before it)."""
-        self._write(Write(lambda _engine: work(), owner=self.screen, tag=Saving(done, reload)))
+        saving = Saving(done, reload, failed)
+        self._write(Write(lambda _engine: work(), owner=self.screen, tag=saving))
 
     def save_line(self, write: Write) -> None:
         """Ask for a typed line to be saved; its outcome comes back to this panel."""
