@@ -78,20 +78,25 @@ def test_the_idea_text_keeps_its_room_and_columns_come_in_order() -> None:
         (mark, mark_size), (text, text_size), *rest = columns
         assert (mark, mark_size, text) == ("mark", MARK_WIDTH, "text")
         assert text_size >= MIN_TEXT, width
-        # Author first, then theme, then group: never a later one without the earlier.
-        assert tuple(field for field, _size in rest) == FIELDS[: len(rest)], width
+        # Shown in their order (author, theme, group); the theme, which grouping needs,
+        # goes last when the list narrows, the group first.
+        shown = tuple(field for field, _size in rest)
+        assert shown == tuple(field for field in FIELDS if field in shown), width
+        assert shown in {(), ("theme",), ("author", "theme"), FIELDS}, width
         assert len(rest) >= shown_before, width
         shown_before = len(rest)
-        for (_field, size), (_f, _heading, _share, least, most) in zip(rest, COLUMNS, strict=False):
-            assert least <= size <= most
+        limits = {field: (least, most) for field, _heading, _share, least, most in COLUMNS}
+        for field, size in rest:
+            assert limits[field][0] <= size <= limits[field][1]
 
 
 @pytest.mark.parametrize(
     ("width", "fields"),
     [
-        # The list's width in an 80-column terminal (the counts panel takes 28, a scrollbar 2).
-        (50, ("author",)),
-        (52, ("author",)),
+        # The list's width in an 80-column terminal (the counts panel takes 28, a scrollbar 2):
+        # the theme stays, for grouping.
+        (50, ("author", "theme")),
+        (52, ("author", "theme")),
         (80, FIELDS),
         (90, FIELDS),  # 120 columns
         (130, FIELDS),  # 160 columns
@@ -213,8 +218,10 @@ async def test_finnish_footer_and_the_star_key_by_phase(tmp_path: Path) -> None:
         await until(pilot, lambda: "star" in footer_actions())
         assert footer_actions()[0] == "help"
         footer = screen_lines(app)[-1]
-        # In 80 columns, help and undo are among the keys the footer has room for.
-        assert "f1 Ohje" in footer and "^z Kumoa" in footer and "^s Tähti" in footer, footer
+        # In 80 columns, help, undo and the grouping keys are among those the footer has
+        # room for.
+        assert "f1 Ohje" in footer and "^z Kumoa" in footer and "^t Teemaan" in footer, footer
+        assert "f6 Merkitse" in footer and "f7 Yhdistä" in footer, footer
         assert footer.index("Ohje") < footer.index("Kumoa")
         assert "Tähti" in palette()
 

@@ -365,7 +365,10 @@ async def test_earlier_rounds_with_page_keys(path: Path) -> None:
     async with vote_phase(path) as (pilot, screen):
 
         def seen() -> tuple[str, list[str], dict[str, int]]:
-            return shown(screen, "#round-head").split(" · ")[0], listed(screen), bar_scores(screen)
+            head = shown(screen, "#round-head")
+            # The facts first (a narrow screen cuts the title, not the count), the title last.
+            number, title = head.split(" · ")[0], head.rpartition(" — ")[2]
+            return f"{number} — {title}", listed(screen), bar_scores(screen)
 
         second = ("Round 2 — Ilta", ["Pekka", "Anu"], {A: 0, B: 2, C: 1})
         assert seen() == second

@@ -37,6 +37,16 @@ SYNTAX = (
 )
 
 
+# Which heading a binding's keys are listed under, by the first part of its id ("" is the
+# first list: the keys that work everywhere on the screen).
+KEY_GROUPS = {
+    "idea": N_("Ideas (F2)"),
+    "theme": N_("Themes (F3)"),
+    "vote": N_("Vote (F4)"),
+    "summary": N_("Summary (F5)"),
+}
+
+
 class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,question_mark", "close", N_("Close"), id="help.close")]
 
@@ -46,15 +56,20 @@ class HelpScreen(Guarded, ModalScreen[None]):
         self.underneath = underneath
 
     def compose(self) -> ComposeResult:
-        keys: list[tuple[str, str]] = []
+        # The keys in groups: the ones that work everywhere, then each phase's own (ctrl+t
+        # is "to theme" in Ideas and "decision/next step" in Summary).
+        groups: dict[str, list[tuple[str, str]]] = {}
         seen = set()
         for key, binding in list(self.underneath._bindings) + list(self.app._bindings):
             # Ours have ids; Textual's own (focus, copy) are not klinikka's keys to explain.
             if binding.id and binding.description and (binding.action, key) not in seen:
                 seen.add((binding.action, key))
-                keys.append((plain(self.app.get_key_display(binding)), plain(binding.description)))
-        keys.append(("ctrl+p", plain(_("All commands"))))
-        width = max(len(key) for key, _description in keys)
+                group = KEY_GROUPS.get(binding.id.partition(".")[0], "")
+                groups.setdefault(group, []).append(
+                    (plain(self.app.get_key_display(binding)), plain(binding.description))
+                )
+        groups.setdefault("", []).append(("ctrl+p", plain(_("All commands"))))
+        width = max(len(key) for keys in groups.values() for key, _description in keys)
         lines = []
         for line in SYNTAX:
             # "example   what it means": the meaning on a line of its own, so a narrow
@@ -65,8 +80,12 @@ class HelpScreen(Guarded, ModalScreen[None]):
                 lines.append(Text("      " + parts[1]))
             else:
                 lines.append(Text(" ".join(parts)))
-        lines += [Text(""), user_text(_("Keys"), style="bold")]
-        lines += [Text(f"  {key:<{width}}  {description}") for key, description in keys]
+        for group in ("", *dict.fromkeys(KEY_GROUPS.values())):
+            if group not in groups:
+                continue
+            heading = _("Keys") if not group else _(group)
+            lines += [Text(""), user_text(heading, style="bold")]
+            lines += [Text(f"  {key:<{width}}  {text}") for key, text in groups[group]]
         with VerticalScroll(classes="dialog help", id="help-scroll"):
             yield Static(Text("\n").join(lines), id="help-text")
 

@@ -27,27 +27,33 @@ from klinikka.text import strip_controls
 from klinikka.tui.guard import Guarded
 
 # (field, heading, share of the width, least and most cells); the idea text takes the rest.
-# Columns are dropped from the right when the list is too narrow to give them their least
-# and still leave the idea text MIN_TEXT cells.
+# Columns are shown in this order; when the list is too narrow to give every column its
+# least and still leave the idea text MIN_TEXT cells, they are dropped in the order of
+# DROPPED_FIRST: grouping needs the theme most, so it stays longest (80 columns keep it).
 COLUMNS = (
-    ("author", N_("Author"), 0.16, 12, 20),
-    ("theme", N_("Theme"), 0.18, 12, 24),
+    ("author", N_("Author"), 0.16, 10, 20),
+    ("theme", N_("Theme"), 0.18, 10, 24),
     ("group", N_("Group"), 0.14, 12, 18),
 )
+DROPPED_FIRST = ("group", "author", "theme")
 MARK_WIDTH = 2
-MIN_TEXT = 30
+MIN_TEXT = 24
 
 
 def layout(width: int) -> list[tuple[str, int]]:
     """The columns that fit ``width`` cells, with their widths (one space between columns)."""
-    chosen: list[tuple[str, int]] = []
-    used = MARK_WIDTH + 1
-    for field, _heading, share, least, most in COLUMNS:
-        size = max(least, min(most, int(width * share)))
-        if width - used - size - 1 >= MIN_TEXT:
-            chosen.append((field, size))
-            used += size + 1
-    return [("mark", MARK_WIDTH), ("text", max(1, width - used)), *chosen]
+    sizes = {
+        field: max(least, min(most, int(width * share)))
+        for field, _heading, share, least, most in COLUMNS
+    }
+    kept = [field for field, *_rest in COLUMNS]
+    for field in DROPPED_FIRST:
+        used = MARK_WIDTH + 1 + sum(sizes[f] + 1 for f in kept)
+        if width - used >= MIN_TEXT:
+            break
+        kept.remove(field)
+    used = MARK_WIDTH + 1 + sum(sizes[f] + 1 for f in kept)
+    return [("mark", MARK_WIDTH), ("text", max(1, width - used)), *((f, sizes[f]) for f in kept)]
 
 
 def one_line(value: str | None) -> str:

@@ -26,6 +26,13 @@ def percent(share: float) -> str:
     return format_percent(share, format="#,##0 %", locale=current_language())
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells: padded, or cut with "…" so that a cut shows."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
 def ballot_order(result: RoundResult, order: list[int]) -> list[ThemeScore]:
     """The scores in the order of the ballot (the numbers voters use), not by rank."""
     position = {theme_id: n for n, theme_id in enumerate(order)}
@@ -46,7 +53,7 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
     top = max((s.score for s in scores), default=0)
     lines = []
     for number, score in enumerate(scores, start=1):
-        name = set_cell_size(user_text(score.name).plain, name_width)
+        name = fit(user_text(score.name).plain, name_width)
         line = Text(f"{number:>2}  ")
         leading = score.theme_id in result.leaders and not hidden  # hidden: no hint who leads
         line.append(name, style="bold" if leading else "")

@@ -150,17 +150,22 @@ class VotePanel(PhasePanel):
             field.placeholder = ""
             field.disabled = True
             return
-        title = _("Round {number}").format(number=voting_round.number)
-        if voting_round.title:
-            title += " — " + voting_round.title
+        # The facts first, the round's own title last: a narrow screen cuts the title, never
+        # the status or the ballot count.
         facts = [
+            _("Round {number}").format(number=voting_round.number),
             _(METHOD_NAMES[voting_round.method]),
             _(STATUS_NAMES[voting_round.status]),
             _("ballots: {n}").format(n=result.ballot_count),
         ]
         if round_count > 1:
             facts.append(_("PgUp/PgDn: other rounds"))
-        head.update(user_text(f"{title} · " + " · ".join(facts)))
+        shown_head = " · ".join(facts)
+        if voting_round.title:
+            shown_head += " — " + voting_round.title
+        head_text = user_text(shown_head)
+        head_text.no_wrap, head_text.overflow = True, "ellipsis"
+        head.update(head_text)
         limits.update(user_text(limits_text(voting_round)))
         # The panel may not be laid out yet when it is first shown: the screen's width then.
         # (less the ballots list, the padding and a scrollbar)
