@@ -12,7 +12,7 @@ from klinikka.services import clinics, ideas, themes
 from klinikka.tui.app import Settings, make_app
 from klinikka.tui.screens.help import HelpScreen
 from klinikka.tui.widgets.idea_list import IdeaList
-from tui_helpers import open_workspace, refusal, started, until
+from tui_helpers import idea_texts, open_workspace, refusal, started, until
 
 HOSTILE = [
     "[/]",
@@ -34,14 +34,6 @@ def clinic_db(tmp_path: Path) -> tuple[Path, int]:
     clinic = clinics.create_clinic(engine, "Verkkoklinikka [/] 3.11.", language="fi")
     engine.dispose()
     return path, clinic.id
-
-
-def idea_texts(path: Path, clinic_id: int) -> list[str]:
-    engine = open_database(path)
-    try:
-        return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]
-    finally:
-        engine.dispose()
 
 
 async def test_open_a_clinic_capture_an_idea_and_undo(clinic_db: tuple[Path, int]) -> None:

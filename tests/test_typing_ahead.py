@@ -30,7 +30,7 @@ from klinikka.tui.widgets.idea_list import IdeaList
 from klinikka.tui.widgets.line_input import LineInput
 from klinikka.tui.widgets.timer import TimerDisplay
 from klinikka.tui.widgets.write_status import WriteStatus
-from tui_helpers import open_workspace, until
+from tui_helpers import idea_texts, open_workspace, until
 
 pytestmark = pytest.mark.typing_ahead
 
@@ -56,15 +56,6 @@ def write_lock(path: Path) -> Iterator[sqlite3.Connection]:
     finally:
         connection.execute("ROLLBACK")
         connection.close()
-
-
-def idea_texts(path: Path, clinic_id: int) -> list[str]:
-    """The clinic's ideas as saved, in order, read as another klinikka would."""
-    engine = open_database(path)
-    try:
-        return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]
-    finally:
-        engine.dispose()
 
 
 def type_ahead(app: KlinikkaApp, text: str) -> None:

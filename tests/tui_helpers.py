@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -51,3 +52,15 @@ async def open_workspace(app: KlinikkaApp, pilot: Pilot[Any]) -> WorkspaceScreen
     assert isinstance(screen, WorkspaceScreen)
     await until(pilot, lambda: screen.query_one("#capture", Input).has_focus)
     return screen
+
+
+def idea_texts(path: Path, clinic_id: int) -> list[str]:
+    """The clinic's ideas as saved, in order, read as another klinikka would."""
+    from klinikka.db import open_database
+    from klinikka.services import ideas
+
+    engine = open_database(path)
+    try:
+        return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]
+    finally:
+        engine.dispose()
