@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from klinikka.tui.app import KlinikkaApp
+    from klinikka.writes import Outcome
 
 
 def klinikka_app(node: DOMNode) -> KlinikkaApp:
@@ -125,3 +126,27 @@ class QueuedSave:
         else:  # unforeseen: reported, and the form stays with what was typed
             say_under_fields(screen, "")
             screen.app.report_error(outcome.error, context="a form's save")
+
+
+class QueuedChanges:
+    """A list screen whose changes go through the write queue (mix in before the screen): a
+    refusal is told in one line, a change saved goes to ``saved`` (the screen reads again)."""
+
+    def queue_change(self, run: Callable[[Engine], object], tag: object = None) -> None:
+        from klinikka.writes import Write
+
+        screen: Any = self
+        klinikka_app(screen).write(Write(run, owner=screen, tag=tag))
+
+    def on_write_done(self, message: WriteDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        if outcome.error is not None:
+            screen: Any = self
+            klinikka_app(screen).tell_error(outcome.error)
+            return
+        self.saved(outcome)
+
+    def saved(self, outcome: Outcome) -> None:
+        """A change of this screen's is saved (``outcome.write.tag`` is what it was queued
+        with)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -14,18 +13,18 @@ from klinikka.i18n import N_, _
 from klinikka.models import ClinicSummary
 from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.messages import Reloads, WriteDone
+from klinikka.tui.messages import Reloads
+from klinikka.tui.saving import QueuedChanges
 from klinikka.tui.screens.dialogs import AskText, Confirm
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.write_status import WriteStatus
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from klinikka.tui.app import KlinikkaApp
+    from klinikka.writes import Outcome
 
 
-class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
+class ClinicsScreen(Guarded, QueuedChanges, Reloads, FooterOrder, Screen[None]):
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="clinics.open"),
         Binding("n", "new", N_("New"), id="clinics.new"),
@@ -95,19 +94,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
 
-    def _queue(self, run: Callable[[Engine], object]) -> None:
-        """A change through the write queue; the list is read again once it is saved (a
-        refusal is told in one line)."""
-        from klinikka.writes import Write
-
-        self.klinikka.write(Write(run, owner=self))
-
-    def on_write_done(self, message: WriteDone) -> None:
-        message.stop()
-        outcome = message.outcome
-        if outcome.error is not None:
-            self.klinikka.tell_error(outcome.error)
-            return
+    def saved(self, outcome: Outcome) -> None:
         made = outcome.result
         if isinstance(made, ClinicSummary):
             self._select = made.id  # a new clinic (or copy) is where the cursor goes
@@ -131,7 +118,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         def create(title: str | None) -> None:
             if title:
                 language = i18n.current_language()
-                self._queue(lambda engine: create_clinic(engine, title, language=language))
+                self.queue_change(lambda engine: create_clinic(engine, title, language=language))
 
         self.app.push_screen(AskText(_("Title of the new clinic:")), create)
 
@@ -153,7 +140,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
         clinic_id = self.selected_id()
         if clinic_id is not None:
-            self._queue(lambda engine: duplicate_clinic(engine, clinic_id))
+            self.queue_change(lambda engine: duplicate_clinic(engine, clinic_id))
 
     def action_archive(self) -> None:
         from klinikka.services.clinics import get_clinic_summary, set_archived
@@ -162,7 +149,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
         if clinic_id is None or engine is None:
             return
         archived = get_clinic_summary(engine, clinic_id).status == "archived"
-        self._queue(lambda engine: set_archived(engine, clinic_id, not archived))
+        self.queue_change(lambda engine: set_archived(engine, clinic_id, not archived))
 
     def action_show_archived(self) -> None:
         self.show_archived = not self.show_archived
@@ -178,7 +165,7 @@ class ClinicsScreen(Guarded, Reloads, FooterOrder, Screen[None]):
 
         def delete(sure: bool | None) -> None:
             if sure:
-                self._queue(lambda engine: delete_clinic(engine, clinic_id))
+                self.queue_change(lambda engine: delete_clinic(engine, clinic_id))
 
         question = _("Delete the clinic “{title}” and everything in it for good?")
         self.app.push_screen(Confirm(question.format(title=title)), delete)

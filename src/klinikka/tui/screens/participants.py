@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -24,8 +23,7 @@ from klinikka.services.participants import (
 )
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
-from klinikka.tui.messages import WriteDone
-from klinikka.tui.saving import QueuedSave
+from klinikka.tui.saving import QueuedChanges, QueuedSave
 from klinikka.tui.screens.clinic_form import line
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.line_input import LineInput
@@ -33,7 +31,7 @@ from klinikka.tui.widgets.line_input import LineInput
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from klinikka.tui.app import KlinikkaApp
+    from klinikka.writes import Outcome
 
 # Cells are cut to these lengths so the three columns fit a dialog in an 80-column terminal.
 NAME_LIMIT = 22
@@ -131,7 +129,7 @@ class ParticipantForm(Guarded, QueuedSave, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ParticipantsScreen(Guarded, ModalScreen[None]):
+class ParticipantsScreen(Guarded, QueuedChanges, ModalScreen[None]):
     """The clinic's participants in a table; n adds, e edits, delete removes, Escape closes."""
 
     DEFAULT_CSS = """
@@ -221,7 +219,7 @@ class ParticipantsScreen(Guarded, ModalScreen[None]):
             return
         message = _("Removed the participant {name}. ctrl+z undoes.").format(name=who.name)
         who_id = who.id
-        self._queue(lambda engine: delete_participant(engine, who_id), lambda _done: message)
+        self.queue_change(lambda engine: delete_participant(engine, who_id), lambda _done: message)
 
     def action_undo(self) -> None:
         clinic_id = self.clinic_id
@@ -229,25 +227,9 @@ class ParticipantsScreen(Guarded, ModalScreen[None]):
         def said(done: object) -> str:
             return _("Undone: {what}").format(what=done) if done else _("Nothing to undo.")
 
-        self._queue(lambda engine: undo(engine, clinic_id), said)
+        self.queue_change(lambda engine: undo(engine, clinic_id), said)
 
-    @property
-    def klinikka(self) -> KlinikkaApp:
-        return self.app  # type: ignore[return-value]
-
-    def _queue(self, run: Callable[[Engine], object], said: Callable[[object], str]) -> None:
-        """A change through the write queue; once done, the list is read again and ``said``
-        of its result is told."""
-        from klinikka.writes import Write
-
-        self.klinikka.write(Write(run, owner=self, tag=said))
-
-    def on_write_done(self, message: WriteDone) -> None:
-        message.stop()
-        outcome = message.outcome
-        if outcome.error is not None:
-            self.klinikka.tell_error(outcome.error)
-            return
+    def saved(self, outcome: Outcome) -> None:
         self.reload()
         said = outcome.write.tag
         if callable(said) and not outcome.already_done:
