@@ -12,7 +12,6 @@ from klinikka.errors import ConflictError, NotFoundError, ValidationError
 from klinikka.models import ClinicStatus, ClinicSummary, NoteKind, RoundStatus, VotingMethod
 from klinikka.services import clinics, history, ideas, notes, participants, themes, voting
 from klinikka.services._base import MAX_TITLE
-from klinikka.services.clinics import parse_when
 
 DEFAULT_CODES = ["resident", "professional", "company", "ngo", "research", "public_admin", "other"]
 DEFAULT_ENGLISH_NAMES = [
@@ -141,44 +140,6 @@ def test_an_unknown_language_is_refused(engine: Engine, language: str) -> None:
 
     assert "fi, sv, en" in str(error.value)
     assert clinic_ids(engine, include_archived=True) == []
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("2025-11-03", datetime(2025, 11, 3)),
-        ("  2025-11-03  ", datetime(2025, 11, 3)),
-        ("2025-11-03 14:30", datetime(2025, 11, 3, 14, 30)),
-        ("2025-11-03T09:05", datetime(2025, 11, 3, 9, 5)),
-        ("2024-02-29", datetime(2024, 2, 29)),
-        ("", None),
-        ("   ", None),
-        (None, None),
-    ],
-)
-def test_parse_when_reads_dates_and_times(typed: str | None, expected: datetime | None) -> None:
-    assert parse_when(typed) == expected
-
-
-@pytest.mark.parametrize(
-    "typed",
-    [
-        "3.11.2025",
-        "2025-13-01",
-        "2025-02-30",
-        "2025-02-29",
-        "huomenna",
-        "2025-11-03 25:00",
-        "11/03/2025",
-    ],
-)
-def test_parse_when_refuses_what_is_not_a_date(typed: str) -> None:
-    with pytest.raises(ValidationError) as error:
-        parse_when(typed)
-
-    message = str(error.value)
-    assert typed in message
-    assert "YYYY-MM-DD" in message
 
 
 def test_a_clinic_cannot_end_before_it_starts(engine: Engine) -> None:

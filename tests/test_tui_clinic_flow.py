@@ -7,6 +7,7 @@ summary must say what the database holds.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from klinikka.db import open_database
 from klinikka.models import RoundStatus, VotingMethod
 from klinikka.services import clinics, ideas, notes, themes, voting
 from klinikka.tui.app import KlinikkaApp, Settings, make_app
+from klinikka.tui.screens.clinics import ClinicsScreen
 from klinikka.tui.screens.export_dialog import ExportDialog
 from klinikka.tui.screens.round_form import RoundForm
 from klinikka.tui.screens.workspace import WorkspaceScreen
@@ -40,10 +42,12 @@ async def type_line(pilot, field: Input, line: str) -> None:  # type: ignore[no-
 
 async def a_whole_clinic(app: KlinikkaApp, pilot, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     await started(app, pilot)
-    # A new clinic from the list, opened.
+    # A new clinic from the list: title, date and time the local way, in one form; opened.
     await pilot.press("n")
-    await pilot.pause()
-    await type_line(pilot, app.screen.query_one("#answer", Input), "Verkkoklinikka 24.11.")
+    await until(pilot, lambda: app.screen.query_one("#title", Input).has_focus)
+    await pilot.press(*"Verkkoklinikka 24.11.", "tab", *"24.11.2026 9.00", "tab", *"11.00")
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ClinicsScreen))
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, WorkspaceScreen))
     screen = app.screen
@@ -110,11 +114,14 @@ async def a_whole_clinic(app: KlinikkaApp, pilot, tmp_path: Path) -> Path:  # ty
     return target
 
 
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-async def test_a_whole_clinic_from_the_keyboard(tmp_path: Path, language: str) -> None:
+async def test_a_whole_clinic_from_the_keyboard(
+    tmp_path: Path, language: str, size: tuple[int, int]
+) -> None:
     path = tmp_path / "klinikka.db"
     app = make_app(Settings(database=str(path), language=language))
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=size) as pilot:
         exported = await a_whole_clinic(app, pilot, tmp_path)
         panel = app.screen.query_one(VotePanel)
         assert panel.round is not None and panel.round.status is RoundStatus.CLOSED
@@ -123,6 +130,11 @@ async def test_a_whole_clinic_from_the_keyboard(tmp_path: Path, language: str) -
 
     engine = open_database(path)
     [clinic] = clinics.list_clinics(engine)
+    assert (clinic.starts_at, clinic.ends_at) == (
+        datetime(2026, 11, 24, 9, 0),
+        datetime(2026, 11, 24, 11, 0),
+    )
+    assert clinic.language == language
     found = ideas.search_ideas(engine, clinic.id)
     assert len(found) == 20
     listed = themes.list_themes(engine, clinic.id)

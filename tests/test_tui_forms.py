@@ -295,3 +295,68 @@ async def test_hostile_clinic_details_show_literally(clinic_db: tuple[Path, int]
         await on_top(pilot, ClinicsScreen)
     assert results == [False]
     assert clinic_in_db(path, clinic_id) == before
+
+
+@asynccontextmanager
+async def running_in(
+    path: Path, language: str, size: tuple[int, int] = (100, 32)
+) -> AsyncIterator[tuple[KlinikkaApp, Pilot[None]]]:
+    """The app in ``language`` on the database, its clinics list shown."""
+    app = make_app(Settings(database=str(path), language=language))
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await on_top(pilot, ClinicsScreen)
+        yield app, pilot
+
+
+async def test_a_new_clinic_is_started_in_one_form_the_finnish_way(tmp_path: Path) -> None:
+    path = tmp_path / "klinikka.db"
+    open_database(path).dispose()
+    async with running_in(path, "fi", size=(80, 24)) as (app, pilot):
+        await pilot.press("n")
+        await on_top(pilot, ClinicForm)
+        form = app.screen
+        assert "3.11.2026 9.00" in form.query_one("#starts", Input).placeholder
+        assert form.query_one("#language", Select).value == "fi"
+        await pilot.press(*"Hyvinvointiklinikka", "tab", *"3.11.2026 klo 9.00", "tab")
+        await pilot.press(*"11.30", "tab", "tab", "tab")
+        await choose(pilot, "down")  # Finnish → Swedish
+        await pilot.press("ctrl+s")
+        await on_top(pilot, ClinicsScreen)
+        table = app.screen.query_one("#clinics", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        [clinic] = clinics.list_clinics(app.engine)  # type: ignore[arg-type]
+        # The list's cursor is on the new clinic; e shows its times the Finnish way.
+        await pilot.press("e")
+        await on_top(pilot, ClinicForm)
+        assert app.screen.query_one("#starts", Input).value == "3.11.2026 9.00"
+        assert app.screen.query_one("#ends", Input).value == "11.30"
+        await pilot.press("escape")
+    assert (clinic.title, clinic.language) == ("Hyvinvointiklinikka", "sv")
+    assert (clinic.starts_at, clinic.ends_at) == (
+        datetime(2026, 11, 3, 9, 0),
+        datetime(2026, 11, 3, 11, 30),
+    )
+    with reading(path) as engine:  # the default groups are named in the clinic's language
+        names = [group.name for group in participants.list_groups(engine, clinic.id)]
+    assert "Forskning och utbildning" in names
+
+
+async def test_a_new_clinic_needs_a_title_and_a_real_date(tmp_path: Path) -> None:
+    path = tmp_path / "klinikka.db"
+    open_database(path).dispose()
+    async with running_in(path, "fi") as (app, pilot):
+        await pilot.press("n")
+        await on_top(pilot, ClinicForm)
+        form = app.screen
+        await pilot.press("tab", *"31.2.2026", "enter")
+        await until(pilot, lambda: "ei ole päivämäärä" in error_shown(form))
+        await retype(pilot, "1.3.2026 13.00")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Otsikko ei voi olla tyhjä" in error_shown(form))
+        assert app.screen is form and form.query_one("#starts", Input).value == "1.3.2026 13.00"
+        await pilot.press("shift+tab", *"Klinikka", "enter")
+        await on_top(pilot, ClinicsScreen)
+    with reading(path) as engine:
+        [clinic] = clinics.list_clinics(engine)
+    assert (clinic.title, clinic.starts_at) == ("Klinikka", datetime(2026, 3, 1, 13, 0))

@@ -228,11 +228,12 @@ async def test_an_error_in_a_dialogs_answer_is_reported_and_the_app_goes_on(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("rikki vastaus")
 
-    monkeypatch.setattr(clinics, "create_clinic", broken)
     app = make_app(Settings(database=str(path), language="en"))
     async with app.run_test(size=(100, 32), notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClinicsScreen))
-        await pilot.press("n", *"Uusi klinikka", "enter")  # the answer callback raises
+        listed = app.screen
+        monkeypatch.setattr(listed, "_select_new", broken)
+        await pilot.press("n", *"Uusi klinikka", "enter")  # the form's answer callback raises
         await until(pilot, lambda: any("rikki" in str(n.message) for n in app._notifications))
         assert app.is_running
         assert isinstance(app.screen, ClinicsScreen)

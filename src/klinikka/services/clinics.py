@@ -47,21 +47,6 @@ DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def parse_when(text: str | None) -> datetime | None:
-    """A date (YYYY-MM-DD) or date and time (YYYY-MM-DD HH:MM) typed by a user."""
-    if text is None or not text.strip():
-        return None
-    value = text.strip()
-    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, pattern)
-        except ValueError:
-            continue
-    raise ValidationError(
-        N_("“{value}” is not a date: write it as YYYY-MM-DD or YYYY-MM-DD HH:MM."), value=value
-    )
-
-
 def _as_datetime(value: datetime | date | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
