@@ -302,6 +302,38 @@ def test_html_is_one_printable_page_with_charts(sample: tuple[Engine, int], lang
     assert "Satu Heikkinen" in seen  # the facilitator
 
 
+def contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio of an sRGB colour ("#RRGGBB") against white."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_charts_tell_the_winner_without_colour_and_in_safe_colours(
+    sample: tuple[Engine, int],
+) -> None:
+    page = parsed_html(files_of(sample, "html", "fi")[""])
+    first = page.findall(".//section[@class='round']")[0]
+    chart = first.find(f".//{SVG}svg")
+    bars = chart.findall(f".//{SVG}rect")
+    fills = {bar.get("fill") for bar in bars}
+    # Okabe and Ito's palette for colour-blind viewers; each bar stands out from the paper.
+    assert fills <= {"#0072B2", "#D55E00"} and len(fills) == 2
+    assert all(contrast_with_white(fill) >= 3 for fill in fills)
+    labels = [
+        text_of(text) for text in chart.findall(f".//{SVG}text") if "font-size" in text.attrib
+    ]
+    names = [label for label in labels if re.match(r"\d+\. ", label)]
+    assert len(names) == len(bars)  # every bar's label starts with its rank
+    winners = [label for label in names if label.endswith("★")]
+    assert len(winners) == 1 and winners[0].startswith("1. Ennaltaehkäisevien")
+
+
 # ---------------------------------------------------------------------------- CSV
 
 

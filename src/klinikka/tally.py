@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from klinikka.errors import ValidationError
 from klinikka.i18n import N_
@@ -235,6 +236,54 @@ def rank_scores(
             )
         )
     return scores
+
+
+K = TypeVar("K")
+
+
+def groups_to_fold(counts: Mapping[K, int], smallest: int) -> set[K]:
+    """Which of the groups (ballots by group) to fold together: those of fewer than
+    ``smallest`` ballots, and while these are together still under ``smallest``, the next
+    smallest too, so that no vote can be worked out from the others and the total. Every
+    group, when the rest would be a single group (nothing is then shown by group)."""
+    small = [key for key, count in counts.items() if count < smallest]
+    if not small:
+        return set()
+    rest = sorted((key for key in counts if counts[key] >= smallest), key=lambda key: counts[key])
+    while rest and sum(counts[key] for key in small) < smallest:
+        small.append(rest.pop(0))
+    return set(counts) if not rest else set(small)
+
+
+def fold_small_groups(
+    groups: Sequence[GroupResult], smallest: int, theme_order: Sequence[int], other_name: str
+) -> list[GroupResult]:
+    """``groups`` with the small ones (``groups_to_fold``) folded into one group called
+    ``other_name``, last; [] when every group would fold (nothing to show by group)."""
+    folding = groups_to_fold({index: g.ballot_count for index, g in enumerate(groups)}, smallest)
+    if not folding:
+        return list(groups)
+    if len(folding) == len(groups):
+        return []
+    small = [group for index, group in enumerate(groups) if index in folding]
+    totals: dict[int, int] = {}
+    supporters: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for group in small:
+        for score in group.scores:
+            totals[score.theme_id] = totals.get(score.theme_id, 0) + score.score
+            supporters[score.theme_id] = supporters.get(score.theme_id, 0) + score.supporters
+            names[score.theme_id] = score.name
+    order = [theme for theme in theme_order if theme in names]
+    order += [theme for theme in names if theme not in order]
+    other = GroupResult(
+        group_id=None,
+        group_name=other_name,
+        ballot_count=sum(group.ballot_count for group in small),
+        scores=rank_scores(totals, supporters, order, names),
+    )
+    kept = [group for index, group in enumerate(groups) if index not in folding]
+    return [*kept, other]
 
 
 def leaders_of(scores: Sequence[ThemeScore]) -> list[int]:

@@ -41,8 +41,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from klinikka.document import _ONE_LINE_LIMIT, _TEXT_LIMIT, DocClinic
+from klinikka.config import SMALLEST_GROUP
+from klinikka.document import _ONE_LINE_LIMIT, _TEXT_LIMIT, DocClinic, DocRound
 from klinikka.models import VotingMethod
+from klinikka.tally import groups_to_fold
 from klinikka.text import name_key
 
 # The lowercase Latin letters a Finnish ending is made of (a–z, å, ä, ö, é, š, ž …).
@@ -67,15 +69,27 @@ def names_in(clinic: DocClinic) -> list[str]:
     return sorted(dict.fromkeys([*persons, *organisations]), key=len, reverse=True)
 
 
+def _small_groups(voting_round: DocRound, smallest: int) -> set[int | None]:
+    """The groups of the round whose ballots must not show their group."""
+    counts: dict[int | None, int] = {}
+    for ballot in voting_round.ballots:
+        people = ballot.respondents if ballot.respondents is not None else 1
+        counts[ballot.group] = counts.get(ballot.group, 0) + people
+    return groups_to_fold(counts, smallest)
+
+
 def anonymize_clinic(
     clinic: DocClinic,
     *,
     placeholder: str = "[…]",
     more_persons: Iterable[str] = (),
     more_organisations: Iterable[str] = (),
+    smallest_group: int = SMALLEST_GROUP,
 ) -> DocClinic:
     """The clinic without names and organisations: participants keep only their group.
 
+    A ballot keeps its group only when the round has ``smallest_group`` ballots of that
+    group or more (``tally.groups_to_fold``: no one's vote can be read from a small group).
     Voters become "1", "2", … in the order they voted; the activity log, whose sentences name
     people, is left out; so are file names an idea was imported from. A name written in a
     text becomes ``placeholder`` (see the module's docstring for how names are found).
@@ -133,12 +147,19 @@ def anonymize_clinic(
                     update={"note": prose(voting_round.decision.note)}
                 ),
                 "ballots": [
-                    ballot.model_copy(update={"voter": str(index), "participant": None})
+                    ballot.model_copy(
+                        update={
+                            "voter": str(index),
+                            "participant": None,
+                            "group": None if ballot.group in folded else ballot.group,
+                        }
+                    )
                     for index, ballot in enumerate(voting_round.ballots, start=1)
                 ],
             }
         )
         for voting_round in clinic.rounds
+        for folded in [_small_groups(voting_round, smallest_group)]
     ]
     notes = [note.model_copy(update={"text": prose(note.text)}) for note in clinic.notes]
     return clinic.model_copy(

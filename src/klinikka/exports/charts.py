@@ -22,10 +22,13 @@ BAR = 14
 FONT = 13
 SMALL_FONT = 12
 TOP = 4
-# Print-friendly: dark on white, and the winner still darker in grayscale.
-FILL = "#7aa5c9"
-WINNER_FILL = "#0b4f7c"
+# Okabe and Ito's colour-blind-safe palette: blue bars, the winner's vermillion, each at least
+# 3:1 against white (WCAG 1.4.11). The winner is also told apart without colour: its label
+# says ★ and every label its rank.
+FILL = "#0072B2"
+WINNER_FILL = "#D55E00"
 INK = "#1f2933"
+WINNER_MARK = "★"
 
 
 def _text(value: str) -> str:
@@ -52,9 +55,16 @@ def _cut(value: str, room: float) -> str:
     return "".join(kept).rstrip() + "…"
 
 
+def _label(row: ScoreRow, room: float) -> str:
+    """The rank, the name (cut to fit) and the winner's ★: "1. Ennaltaehkäisy ★"."""
+    rank = f"{row.rank}. "
+    star = f" {WINNER_MARK}" if row.winner else ""
+    return rank + _cut(row.name, room - _cells(rank) - _cells(star)) + star
+
+
 def bar_chart(rows: Sequence[ScoreRow], title: str, *, compact: bool = False) -> str:
-    """Horizontal bars, one a theme, with the theme's name above its bar; the longest bar is
-    the highest score, and the winner's is darker and its name bold.
+    """Horizontal bars, one a theme, with its rank and name above its bar; the longest bar is
+    the highest score, and the winner's is vermillion, its name bold and marked ★.
 
     ``compact`` is the narrower chart of one stakeholder group (two fit side by side).
     """
@@ -82,7 +92,7 @@ def bar_chart(rows: Sequence[ScoreRow], title: str, *, compact: bool = False) ->
             "<g>",
             f"<title>{_text(row.name)}: {_text(row.score_text)} ({_text(row.share_text)})</title>",
             f'<text x="0" y="{name_line}" font-size="{font}"{weight}>'
-            f"{_text(_cut(row.name, room))}</text>",
+            f"{_text(_label(row, room))}</text>",
             f'<rect class="{kind}" x="0" y="{bar_top}" width="{length}" height="{BAR}" rx="2" '
             f'fill="{fill}"/>',
             f'<text x="{length + 6}" y="{bar_top + BAR - 3}" font-size="{font}"{weight}>'

@@ -16,10 +16,12 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 from klinikka import i18n
+from klinikka.config import SMALLEST_GROUP
 from klinikka.document import DocClinic, DocIdea, DocRound
 from klinikka.i18n import N_
 from klinikka.models import NoteKind
 from klinikka.tally import METHOD_NAMES, RoundResult, ThemeScore
+from klinikka.text import name_key
 
 NOTE_SECTIONS = (
     (NoteKind.DECISION, N_("Decisions")),
@@ -94,6 +96,7 @@ class Summary:
     t: Callable[[str], str]
     nt: Callable[[str, str, int], str]  # ngettext in the summary's language
     anonymized: bool
+    anonymized_note: str  # what an anonymised summary leaves out; "" when not anonymised
     title: str
     facts: tuple[tuple[str, str], ...]  # (label, value): date, facilitator, note-taker, counts
     goal: str
@@ -160,9 +163,17 @@ def build_summary(
     anonymized: bool = False,
     today: date | None = None,
     cloud_exclude: tuple[str, ...] = (),
+    people: tuple[tuple[int | None, int], ...] | None = None,
+    smallest_group: int = SMALLEST_GROUP,
 ) -> Summary:
-    """The summary of ``clinic`` (already anonymised if ``anonymized``) in ``language``."""
+    """The summary of ``clinic`` (already anonymised if ``anonymized``) in ``language``.
+
+    ``smallest_group`` is said in an anonymised summary's note (its results by group were
+    folded with it). ``people`` is who took part, by group (``count_people`` of the clinic
+    before it was anonymised: an anonymised clinic no longer tells one voter from another)."""
     t: Callable[[str], str] = i18n.translations(language).gettext
+    if people is None:
+        people = count_people(clinic)
     groups = {group.id: group.name for group in clinic.groups}
     top = [idea for idea in clinic.ideas if idea.merged_into is None]
     facts: list[tuple[str, str]] = []
@@ -175,7 +186,7 @@ def build_summary(
     counts = [
         (t("Ideas"), len(top)),
         (t("Themes"), len(clinic.themes)),
-        (t("Participants"), len(clinic.participants)),
+        (t("Participants"), sum(count for _, count in people)),
         (t("Voting rounds"), len(clinic.rounds)),
     ]
     facts.append(
@@ -193,10 +204,11 @@ def build_summary(
         t=t,
         nt=i18n.translations(language).ngettext,
         anonymized=anonymized,
+        anonymized_note=_anonymized_note(smallest_group, language) if anonymized else "",
         title=clinic.title,
         facts=tuple(facts),
         goal=clinic.goal,
-        participants=_participants(clinic, t, language),
+        participants=_participants(clinic, people, t, language),
         organisations=()
         if anonymized
         else tuple(sorted({p.organisation for p in clinic.participants if p.organisation})),
@@ -214,12 +226,52 @@ def build_summary(
     )
 
 
-def _participants(
-    clinic: DocClinic, t: Callable[[str], str], language: str
-) -> tuple[tuple[str, str], ...]:
+def _anonymized_note(smallest_group: int, language: str) -> str:
+    translations = i18n.translations(language)
+    t = translations.gettext
+    left_out = t("Anonymised summary: names and organisations are left out.")
+    if smallest_group <= 1:
+        return left_out
+    folded = translations.ngettext(
+        "Results by stakeholder group show groups of at least {n} voter; smaller ones are "
+        "shown together.",
+        "Results by stakeholder group show groups of at least {n} voters; smaller ones are "
+        "shown together.",
+        smallest_group,
+    )
+    return f"{left_out} {folded.format(n=smallest_group)}"
+
+
+def count_people(clinic: DocClinic) -> tuple[tuple[int | None, int], ...]:
+    """How many people took part, by group: the participants, and each named voter who is
+    not one of them (someone who only voted counts too), once however many rounds they
+    voted in. Poll totals (aggregate ballots) count no one: they name no person."""
+    group_of: dict[object, int | None] = {
+        ("participant", person.id): person.group for person in clinic.participants
+    }
+    known = {name_key(person.name) for person in clinic.participants}
+    for voting_round in clinic.rounds:
+        for ballot in voting_round.ballots:
+            if ballot.participant is not None or ballot.respondents is not None:
+                continue
+            key = name_key(ballot.voter)
+            if not key or key in known:
+                continue
+            if group_of.get(key) is None:
+                group_of[key] = ballot.group
     counts: dict[int | None, int] = {}
-    for person in clinic.participants:
-        counts[person.group] = counts.get(person.group, 0) + 1
+    for group in group_of.values():
+        counts[group] = counts.get(group, 0) + 1
+    return tuple(counts.items())
+
+
+def _participants(
+    clinic: DocClinic,
+    people: tuple[tuple[int | None, int], ...],
+    t: Callable[[str], str],
+    language: str,
+) -> tuple[tuple[str, str], ...]:
+    counts = dict(people)
     rows = [
         (group.name, number(counts[group.id], language))
         for group in clinic.groups

@@ -115,8 +115,7 @@ def render_html(summary: Summary) -> str:
         f"<h1>{_text(summary.title)}</h1>",
     ]
     if summary.anonymized:
-        note = t("Anonymised summary: names and organisations are left out.")
-        out.append(f'<p class="anonymised">{escape(note)}</p>')
+        out.append(f'<p class="anonymised">{escape(summary.anonymized_note)}</p>')
     out.append('<dl class="facts">')
     out += [f"<dt>{escape(label)}</dt><dd>{_text(value)}</dd>" for label, value in summary.facts]
     out += ["</dl>", "</header>", "<main>"]

@@ -66,8 +66,7 @@ def render_markdown(summary: Summary) -> str:
     t = summary.t
     out: list[str] = [f"# {escape_heading(summary.title)}", ""]
     if summary.anonymized:
-        note = t("Anonymised summary: names and organisations are left out.")
-        out += [f"*{note}*", ""]
+        out += [f"*{escape_inline(summary.anonymized_note)}*", ""]
     out += [f"- **{label}:** {escape_inline(value)}" for label, value in summary.facts]
     out.append("")
     if summary.goal:

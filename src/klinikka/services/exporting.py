@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from klinikka import i18n
+from klinikka.config import SMALLEST_GROUP
 from klinikka.errors import ExportError
 from klinikka.files import write_all_atomically
 from klinikka.i18n import N_
@@ -39,8 +40,12 @@ def render_files(
     language: str,
     anonymize: bool = False,
     today: date | None = None,
+    smallest_group: int = SMALLEST_GROUP,
 ) -> list[ExportFile]:
     """The clinic's summary in ``file_format`` and ``language``, as the files it makes.
+
+    Anonymised, results by group fold the groups of fewer than ``smallest_group`` ballots
+    together ("other groups"), and ballots of such groups keep no group.
 
     A database edited outside klinikka may hold what the document refuses (a name longer than
     typing allows): that is an ExportError naming the field, never a traceback.
@@ -50,7 +55,7 @@ def render_files(
     if file_format not in FORMATS:
         raise ExportError(N_("Unknown format {format}."), format=file_format)
     try:
-        return _render(engine, clinic_id, file_format, language, anonymize, today)
+        return _render(engine, clinic_id, file_format, language, anonymize, today, smallest_group)
     except SchemaError as error:
         problems = error.errors()
         where = ".".join(str(part) for part in problems[0]["loc"]) if problems else "?"
@@ -73,11 +78,18 @@ def render_export(
     language: str,
     anonymize: bool = False,
     today: date | None = None,
+    smallest_group: int = SMALLEST_GROUP,
 ) -> bytes:
     """The export as one stream (standard output, the preview): a CSV export's two tables
     follow each other, with one empty line between them."""
     files = render_files(
-        engine, clinic_id, file_format, language=language, anonymize=anonymize, today=today
+        engine,
+        clinic_id,
+        file_format,
+        language=language,
+        anonymize=anonymize,
+        today=today,
+        smallest_group=smallest_group,
     )
     if file_format == "csv":
         from klinikka.exports.csv_export import BOM
@@ -93,6 +105,7 @@ def _render(
     language: str,
     anonymize: bool,
     today: date | None,
+    smallest_group: int,
 ) -> list[ExportFile]:
     from klinikka.services.summary import build_document, build_report
 
@@ -100,10 +113,21 @@ def _render(
     if file_format == "json":
         from klinikka.exports.json_export import render_json
 
-        document = build_document(engine, clinic_id, anonymize=anonymize, placeholder=placeholder)
+        document = build_document(
+            engine,
+            clinic_id,
+            anonymize=anonymize,
+            placeholder=placeholder,
+            smallest_group=smallest_group,
+        )
         return [ExportFile("", render_json(document).encode("utf-8"))]
     report = build_report(
-        engine, clinic_id, anonymize=anonymize, placeholder=placeholder, language=language
+        engine,
+        clinic_id,
+        anonymize=anonymize,
+        placeholder=placeholder,
+        language=language,
+        smallest_group=smallest_group,
     )
     if file_format == "csv":
         from klinikka.exports.csv_export import render_csv
@@ -122,6 +146,8 @@ def _render(
         anonymized=anonymize,
         today=today,
         cloud_exclude=hidden,
+        people=report.people,
+        smallest_group=smallest_group,
     )
     if file_format == "html":
         from klinikka.exports.html import render_html
@@ -149,10 +175,18 @@ def write_export(
     *,
     language: str,
     anonymize: bool = False,
+    smallest_group: int = SMALLEST_GROUP,
 ) -> list[Path]:
     """Write the summary to ``path`` (and a CSV's results beside it) atomically: nothing is
     half-written, and no file is written unless every one could be made."""
-    files = render_files(engine, clinic_id, file_format, language=language, anonymize=anonymize)
+    files = render_files(
+        engine,
+        clinic_id,
+        file_format,
+        language=language,
+        anonymize=anonymize,
+        smallest_group=smallest_group,
+    )
     paths = export_paths(path, file_format)
     write_all_atomically([(target, file.data) for target, file in zip(paths, files, strict=True)])
     return paths

@@ -6,11 +6,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from klinikka.config import SMALLEST_GROUP
 from klinikka.document import DocClinic, Document
 from klinikka.exports.anonymize import anonymize_clinic, names_in
+from klinikka.exports.content import count_people
+from klinikka.i18n import N_
 from klinikka.services.transfer import export_document
 from klinikka.services.voting import round_results
-from klinikka.tally import RoundResult, ThemeScore
+from klinikka.tally import RoundResult, ThemeScore, fold_small_groups
+
+# What results by group call the small groups folded together (survey practice).
+OTHER_GROUPS = N_("Other groups")
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,9 @@ class ClinicReport:
     anonymized: bool = False
     # The names an anonymised report removed (the word cloud leaves them out as words too).
     removed_names: tuple[str, ...] = ()
+    # How many people took part, by stakeholder group (None: no group), counted before any
+    # names were removed: see ``count_people``.
+    people: tuple[tuple[int | None, int], ...] = ()
 
 
 def build_report(
@@ -31,16 +40,21 @@ def build_report(
     anonymize: bool = False,
     placeholder: str = "[…]",
     language: str | None = None,
+    smallest_group: int = SMALLEST_GROUP,
 ) -> ClinicReport:
     """The clinic and its results (by stakeholder group too), without names if ``anonymize``
-    (a name written in a text becomes ``placeholder``); the default stakeholder groups that
+    (a name written in a text becomes ``placeholder``, and results by group fold the groups
+    of fewer than ``smallest_group`` ballots together); the default stakeholder groups that
     still have their default names are named in ``language``."""
+    from klinikka import i18n
+
     clinic = export_document(engine, [clinic_id]).clinics[0]
     if language is not None and language != clinic.language:
         clinic = _groups_in(clinic, language)
     results = round_results(engine, [r.id for r in clinic.rounds], by_group=True)
+    people = count_people(clinic)
     if not anonymize:
-        return ClinicReport(clinic, [_renamed(r, clinic, None) for r in results])
+        return ClinicReport(clinic, [_renamed(r, clinic, None) for r in results], people=people)
     persons, organisations = names_no_longer_held(engine, clinic_id)
     removed = (*names_in(clinic), *persons, *organisations)
     clinic = anonymize_clinic(
@@ -48,9 +62,26 @@ def build_report(
         placeholder=placeholder,
         more_persons=persons,
         more_organisations=organisations,
+        smallest_group=smallest_group,
     )
-    results = [_renamed(result, clinic, placeholder) for result in results]
-    return ClinicReport(clinic, results, anonymized=True, removed_names=removed)
+    other = i18n.translations(language or clinic.language).gettext(OTHER_GROUPS)
+    order = {voting_round.id: voting_round.themes for voting_round in clinic.rounds}
+    results = [
+        fold_groups(_renamed(result, clinic, placeholder), smallest_group, order, other)
+        for result in results
+    ]
+    return ClinicReport(clinic, results, anonymized=True, removed_names=removed, people=people)
+
+
+def fold_groups(
+    result: RoundResult, smallest: int, order: dict[int, list[int]], other: str
+) -> RoundResult:
+    """``result`` with its small groups folded together (``tally.fold_small_groups``)."""
+    from dataclasses import replace
+
+    theme_order = order.get(result.round_id) or [score.theme_id for score in result.scores]
+    folded = fold_small_groups(result.by_group, smallest, theme_order, other)
+    return replace(result, by_group=folded)
 
 
 def names_no_longer_held(engine: Engine, clinic_id: int) -> tuple[list[str], list[str]]:
@@ -78,9 +109,15 @@ def names_no_longer_held(engine: Engine, clinic_id: int) -> tuple[list[str], lis
 
 
 def build_document(
-    engine: Engine, clinic_id: int, *, anonymize: bool = False, placeholder: str = "[…]"
+    engine: Engine,
+    clinic_id: int,
+    *,
+    anonymize: bool = False,
+    placeholder: str = "[…]",
+    smallest_group: int = SMALLEST_GROUP,
 ) -> Document:
-    """The clinic as a klinikka document, without names if ``anonymize``."""
+    """The clinic as a klinikka document, without names if ``anonymize`` (and then a ballot
+    of a group with fewer than ``smallest_group`` ballots in its round keeps no group)."""
     document = export_document(engine, [clinic_id])
     if anonymize:
         persons, organisations = names_no_longer_held(engine, clinic_id)
@@ -90,6 +127,7 @@ def build_document(
                 placeholder=placeholder,
                 more_persons=persons,
                 more_organisations=organisations,
+                smallest_group=smallest_group,
             )
             for part in document.clinics
         ]
