@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,40 @@ def test_a_bracketed_paste_of_lines_is_taken_once_without_its_control_characters
     term.wait_for(lambda shown: "punainen idea tässä" in shown)
     term.keys(("Enter",))
     assert saved_ideas(term, path, clinic_id, 1) == ["punainen idea tässä"]
+
+
+def test_a_new_clinic_typed_in_one_burst_fills_each_field(
+    terminal: tuple[Terminal, Path, int],
+) -> None:
+    term, path, _clinic_id = terminal
+    term.wait_for(lambda shown: "Verkkoklinikka 3.11." in shown)
+    # Tab used to act only after the whole burst: everything landed in the title.
+    term.keys(
+        ("n",),
+        ("-l", "Sote-klinikka"),
+        ("Tab",),
+        ("-l", "8.12.2026 klo 13"),
+        ("Tab",),
+        ("-l", "15.30"),
+        ("Enter",),
+    )
+    term.wait_for(lambda shown: "Sote-klinikka" in shown and "New clinic" not in shown)
+    engine = open_database(path)
+    try:
+        made = next(c for c in clinics.list_clinics(engine) if c.title == "Sote-klinikka")
+    finally:
+        engine.dispose()
+    assert (made.starts_at, made.ends_at) == (
+        datetime(2026, 12, 8, 13),
+        datetime(2026, 12, 8, 15, 30),
+    )
+
+
+def test_an_idea_typed_straight_after_opening_the_clinic_is_kept(
+    terminal: tuple[Terminal, Path, int],
+) -> None:
+    term, path, clinic_id = terminal
+    term.wait_for(lambda shown: "Verkkoklinikka 3.11." in shown)
+    # Enter opens the clinic; the keys behind it used to go to the list and vanish.
+    term.keys(("Enter",), ("-l", "Digituki kotiin"), ("Enter",), ("-l", "Toinen idea"), ("Enter",))
+    assert saved_ideas(term, path, clinic_id, 2) == ["Digituki kotiin", "Toinen idea"]

@@ -23,6 +23,7 @@ from klinikka.importers.klinikka_json import parse_document
 from klinikka.paths import sample_data_dir
 from klinikka.services.transfer import import_document
 from klinikka.tui.app import Settings, make_app
+from klinikka.tui.screens.clinic_form import ClinicForm
 from klinikka.tui.screens.clinics import ClinicsScreen
 from klinikka.tui.screens.help import HelpScreen
 from klinikka.tui.screens.present import PresentScreen
@@ -40,6 +41,7 @@ VIEWS: dict[str, tuple[tuple[str, ...], type]] = {
     "summary": (("enter", "f5"), WorkspaceScreen),
     "help": (("enter", "f1"), HelpScreen),
     "present": (("enter", "f4", "f9"), PresentScreen),
+    "new-clinic": (("n",), ClinicForm),
 }
 
 
@@ -100,3 +102,16 @@ def test_view(
     keys, screen_type = VIEWS[view]
     app = make_app(Settings(database=str(database), language=language))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=go_to(keys, screen_type))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("view", ["vote", "present"])
+def test_the_light_high_contrast_theme(
+    snap_compare: Callable[..., bool], database: Path, view: str, language: str
+) -> None:
+    from klinikka.tui.themes import LIGHT
+
+    keys, screen_type = VIEWS[view]
+    app = make_app(Settings(database=str(database), language=language))
+    app.theme = LIGHT
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=go_to(keys, screen_type))

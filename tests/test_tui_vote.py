@@ -485,7 +485,8 @@ def presented(app: KlinikkaApp) -> tuple[str, list[str], str | None]:
 
 async def test_present_mode_follows_the_round(path: Path) -> None:
     _, _, [round_id] = seed(path, {"ballots": ["Maija: 1", "Pekka: 2", "Anu: 1"]})
-    numbered = [f"1 {A}", f"2 {B}", f"3 {C}"]
+    # The ballot's numbers, and each theme's rank; the leader marked ▲, not by colour alone.
+    numbered = [f"1 {A}   ▲ 1.", f"2 {B}     2.", f"3 {C}     3."]
     async with vote_phase(path) as (pilot, screen):
         app = screen.klinikka
         await pilot.press("f9")
@@ -498,7 +499,8 @@ async def test_present_mode_follows_the_round(path: Path) -> None:
         await pilot.pause(1.2)
         await until(pilot, lambda: "ballots: 4" in presented(app)[0])
         await pilot.pause()
-        assert presented(app)[1] == numbered  # redrawn, not added to
+        leading = [f"1 {A}   ▲ 1.", f"2 {B}     2.", f"3 {C}     2."]  # B and C: 1 each
+        assert presented(app)[1] == leading  # redrawn, not added to
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         await pilot.press("ctrl+o")
@@ -507,8 +509,9 @@ async def test_present_mode_follows_the_round(path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, PresentScreen))
         await pilot.pause()
         head, names, winner = presented(app)
-        assert "final results · ballots: 4" in head and names == numbered
-        assert winner == f"Winner: {A}"
+        assert "final results · ballots: 4" in head
+        assert names == [f"1 {A}   ★ 1.", f"2 {B}     2.", f"3 {C}     2."]
+        assert winner == f"★ Winner: {A}"
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
     assert tallied(path, round_id) == {A: 2, B: 1, C: 1}
@@ -617,3 +620,80 @@ def ideas_of(path: Path, clinic_id: int) -> list[str]:
 
     with database(path) as engine:
         return [idea.text for idea in ideas.search_ideas(engine, clinic_id)]
+
+
+async def test_present_mode_shows_groups_with_the_small_ones_folded(path: Path) -> None:
+    from klinikka.config import settings_file
+
+    ballots = [
+        "Maija / ammattilainen: 1",
+        "Pekka / ammattilainen: 2",
+        "Anu / ammattilainen: 1",
+        "Ville / yritys: 3",  # a company of one: how it voted must not show
+        "Laura / järjestö: 1",
+        "Kari / järjestö: 3",
+    ]
+    seed(path, {"ballots": ballots, "status": "closed"})
+    async with vote_phase(path) as (pilot, screen):
+        app = screen.klinikka
+        await pilot.press("ctrl+g")  # the facilitator's own screen shows every group
+        await until(pilot, lambda: "Yritys (1)" in shown(screen, "#bars"))
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, PresentScreen))
+        groups = app.screen.query_one("#present-groups", Static)
+        assert not groups.display or groups.has_class("-none")
+        await pilot.press("g")
+        await until(pilot, lambda: not groups.has_class("-none"))
+        lines = str(groups.content).splitlines()
+        assert lines == [
+            "By stakeholder group",
+            f"Ammattilainen (3): {A} 2, {B} 1",
+            f"Other groups (3): {C} 2, {A} 1",
+        ]
+        await pilot.press("g")
+        await until(pilot, lambda: groups.has_class("-none"))
+        await pilot.press("escape")
+    # A stricter setting folds everything: nothing by group is shown, and it says why.
+    settings_file().parent.mkdir(parents=True, exist_ok=True)
+    settings_file().write_text("[privacy]\nsmallest_group = 4\n", encoding="utf-8")
+    async with vote_phase(path) as (pilot, screen):
+        app = screen.klinikka
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(app.screen, PresentScreen))
+        await pilot.press("g")
+        groups = app.screen.query_one("#present-groups", Static)
+        await until(pilot, lambda: not groups.has_class("-none"))
+        assert "a group needs 4 or more" in str(groups.content)
+        assert "Ammattilainen" not in str(groups.content)
+
+
+async def test_the_light_theme_is_chosen_in_the_palette_and_remembered(path: Path) -> None:
+    from klinikka.tui.themes import LIGHT
+
+    seed(path, {"ballots": ["Maija: 1", "Pekka: 2", "Anu: 1"], "status": "closed"})
+    async with vote_phase(path) as (pilot, screen):
+        app = screen.klinikka
+        assert app.theme != LIGHT
+        dark_bars = screen.query_one("#bars", Static).content
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"high-contrast")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == LIGHT)
+        assert app.current_theme.background.upper() == "#FFFFFF"
+        await until(pilot, lambda: screen.query_one("#bars", Static).content != dark_bars)
+        bars = screen.query_one("#bars", Static).content
+        assert isinstance(bars, Text)
+        assert any("#00662a" in str(span.style).lower() for span in bars.spans)  # its green
+        assert "★  1." in bars.plain  # the winner: a star and its rank, as well as colour
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert app.theme == LIGHT  # remembered
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"dark theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme != LIGHT)

@@ -244,10 +244,15 @@ def build_cli() -> click.Group:
 
     @cli.command("new", help=_("Create a clinic and print its id."))
     @click.argument("title")
-    @click.option("--date", metavar="YYYY-MM-DD", help=_("The day of the clinic."))
+    @click.option(
+        "--date",
+        metavar="DATE",
+        help=_("The day of the clinic, and its start if you like: 3.11.2026 9.00 or ISO."),
+    )
     @click.pass_context
     def new_command(ctx: click.Context, title: str, date: str | None) -> None:
-        from klinikka.services.clinics import create_clinic, parse_when
+        from klinikka.services.clinics import create_clinic
+        from klinikka.when import parse_when
 
         starts_at = parse_when(date)
         engine = _open(ctx)
@@ -389,23 +394,55 @@ def build_cli() -> click.Group:
         help=_("Where to write; - is standard output."),
     )
     @click.option("--anonymize", is_flag=True, help=_("Leave out every name and organisation."))
+    @click.option(
+        "--smallest-group",
+        type=click.IntRange(1, 1000),
+        metavar="N",
+        help=_(
+            "With --anonymize: results by group show groups of at least N ballots, smaller "
+            "ones together as other groups (default 3, or settings.toml)."
+        ),
+    )
     @click.pass_context
     def export_command(
-        ctx: click.Context, clinic_id: int, file_format: str, output: str, anonymize: bool
+        ctx: click.Context,
+        clinic_id: int,
+        file_format: str,
+        output: str,
+        anonymize: bool,
+        smallest_group: int | None,
     ) -> None:
         engine = _open(ctx, create=False)
         from klinikka.services.exporting import render_export, write_export
 
         language = _export_language(ctx, engine, clinic_id)
+        if smallest_group is None:
+            from klinikka.config import read_settings
+
+            settings, problem = read_settings()
+            if problem and anonymize:
+                say(problem, err=True)
+            smallest_group = settings.smallest_group
         if output == "-":
             data = render_export(
-                engine, clinic_id, file_format, language=language, anonymize=anonymize
+                engine,
+                clinic_id,
+                file_format,
+                language=language,
+                anonymize=anonymize,
+                smallest_group=smallest_group,
             )
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return
         written = write_export(
-            engine, clinic_id, file_format, Path(output), language=language, anonymize=anonymize
+            engine,
+            clinic_id,
+            file_format,
+            Path(output),
+            language=language,
+            anonymize=anonymize,
+            smallest_group=smallest_group,
         )
         for path in written:
             say(_("Wrote {path}.").format(path=path), err=True)

@@ -15,9 +15,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.widgets import Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from klinikka import i18n
+from klinikka.config import UserSettings
 from klinikka.i18n import N_, _, ngettext
 from klinikka.paths import styles_dir
 from klinikka.text import strip_controls
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.5
 # A key acting at once waits for the focused input to handle the keys before it this long at most.
 HOLD_SECONDS = 2.0
+# Keys that move the focus: typed ahead in a form, the keys after them go to the next field.
+FOCUS_KEYS = {"tab": "focus_next", "shift+tab": "focus_previous"}
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,8 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         # Keys and pastes that came while a key acting at once waits for the keys before it.
         self._held: list[events.Event] | None = None
         self._hold: object | None = None
+        self.user_settings = UserSettings()
+        self._use_remembered_theme()
 
     # ------------------------------------------------------------------ keys in order
 
@@ -214,9 +219,11 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         Textual runs a key's priority binding (ctrl+z, F2, ...) as soon as the app sees the
         key, while the keys before it may still wait in the focused input's queue: an undo
         pressed straight after Enter undid the line before, text typed straight after F2 went
-        into the previous phase's input. Such a key is sent through the focused input's queue
-        first and acts when the input has handled the keys before it; the keys after it are
-        held until it has acted (and the focus it moved has settled), then go on in order.
+        into the previous phase's input. Tab is like them: its binding runs when the key has
+        bubbled up from the input, after the keys typed behind it went into the same field.
+        Such a key is sent through the focused input's queue first and acts when the input has
+        handled the keys before it; the keys after it are held until it has acted (and the
+        focus it moved has settled), then go on in order.
         """
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             if self._held is not None:
@@ -226,7 +233,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             if (
                 isinstance(event, events.Key)
                 and isinstance(focused, Input)
-                and self._has_priority_binding(event.key)
+                and (event.key in FOCUS_KEYS or self._has_priority_binding(event.key))
             ):
                 self._held = []
                 self._hold = hold = object()
@@ -234,6 +241,20 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
                     # Should the input go before it handles the key (its screen closed), the
                     # key acts anyway, a moment later.
                     self.set_timer(HOLD_SECONDS, partial(self._act_in_order, event, hold))
+                    return
+                self._held, self._hold = None, None
+            elif (
+                isinstance(event, events.Key)
+                and (focused is None or isinstance(focused, DataTable))
+                and self._has_binding(event.key)
+            ):
+                # A list's key that opens something (n: a new clinic, Enter: the clinic): the
+                # keys typed behind it belong to what it opens, not to the list.
+                target = focused or self.screen
+                self._held = []
+                self._hold = hold = object()
+                if target.call_later(self.call_later, self._act_in_order, event, hold, True):
+                    self.set_timer(HOLD_SECONDS, partial(self._act_in_order, event, hold, True))
                     return
                 self._held, self._hold = None, None
         await super().on_event(event)
@@ -244,15 +265,30 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
                 return True
         return False
 
-    async def _act_in_order(self, event: events.Event, hold: object) -> None:
+    def _has_binding(self, key: str) -> bool:
+        """A binding of the focused widget, its screen or the app takes ``key``."""
+        return any(key in bindings.key_to_bindings for _, bindings in self.screen._binding_chain)
+
+    async def _act_in_order(self, event: events.Event, hold: object, bound: bool = False) -> None:
         if self._hold is not hold:
             return  # it has acted already
         self._hold = None
         try:
-            await super().on_event(event)
+            moves = FOCUS_KEYS.get(event.key) if isinstance(event, events.Key) else None
+            if moves is not None:  # at once, not when the key has bubbled up from the input
+                getattr(self.screen, moves)()
+            elif not (bound and isinstance(event, events.Key) and await self._bound_now(event)):
+                await super().on_event(event)
         finally:
-            # After what the action queued (a focus moved, a screen pushed).
-            self.call_later(self._release_held)
+            # After what the action queued (a focus moved, a screen pushed) and the screen on
+            # top has been drawn (a screen just pushed sets its focus when it mounts).
+            self.call_later(lambda: self.screen.call_after_refresh(self._release_held))
+
+    async def _bound_now(self, event: events.Key) -> bool:
+        """Run ``event``'s binding at once, as it would run once the key has bubbled up."""
+        return await self._check_bindings(event.key, priority=True) or await self._check_bindings(
+            event.key
+        )
 
     async def _release_held(self) -> None:
         held, self._held = self._held or [], None
@@ -262,7 +298,34 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
     def on_mount(self) -> None:
         self.push_screen(Loading())
         self._use_keymap()
+        self._use_settings()
         self.open_database()
+
+    def _use_settings(self) -> None:
+        """The user's settings (``settings.toml``, see config.py)."""
+        from klinikka.config import read_settings
+
+        self.user_settings, problem = read_settings()
+        if problem:
+            self.notify(plain(problem), severity="warning", markup=False, timeout=15)
+
+    # ------------------------------------------------------------------ colours
+
+    def _use_remembered_theme(self) -> None:
+        from klinikka.config import remembered_theme
+        from klinikka.tui.themes import LIGHT_THEME
+
+        self.register_theme(LIGHT_THEME)
+        name = remembered_theme()
+        if name is not None and name in self.available_themes:
+            self.theme = name
+
+    def use_theme(self, name: str) -> None:
+        """Show klinikka in the theme ``name`` (tui/themes.py), now and on the next start."""
+        from klinikka.config import remember_theme
+
+        self.theme = name
+        remember_theme(name)
 
     def _use_keymap(self) -> None:
         """The user's own keys (``keys.toml``, see tui/keymap.py)."""
@@ -669,6 +732,18 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         yield SystemCommand(
             _("Timer"), _("A countdown for the current agenda item"), self.action_timer
         )
+        from klinikka.tui.themes import DARK, LIGHT
+
+        if self.theme == LIGHT:
+            yield SystemCommand(
+                _("Dark theme"), _("Light text on dark; remembered"), partial(self.use_theme, DARK)
+            )
+        else:
+            yield SystemCommand(
+                _("Light high-contrast theme"),
+                _("Dark text on white, for projectors and shared screens; remembered"),
+                partial(self.use_theme, LIGHT),
+            )
         for active in screen.active_bindings.values():
             binding = active.binding
             if active.node is screen and binding.id and binding.description and active.enabled:

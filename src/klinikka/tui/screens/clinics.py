@@ -15,7 +15,7 @@ from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.guard import Guarded
 from klinikka.tui.messages import Reloads
 from klinikka.tui.saving import QueuedChanges
-from klinikka.tui.screens.dialogs import AskText, Confirm
+from klinikka.tui.screens.dialogs import Confirm
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.write_status import WriteStatus
 
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 class ClinicsScreen(Guarded, QueuedChanges, Reloads, FooterOrder, Screen[None]):
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), id="clinics.open"),
+        # Priority: it opens the clinic at once, not through the list's own Enter (a message
+        # later), so that what is typed straight after goes into the clinic.
+        Binding("enter", "open", N_("Open"), id="clinics.open", priority=True),
         Binding("n", "new", N_("New"), id="clinics.new"),
         Binding("e", "edit", N_("Edit details"), id="clinics.edit"),
         Binding("c", "duplicate", N_("Copy as template"), id="clinics.duplicate"),
@@ -112,15 +114,22 @@ class ClinicsScreen(Guarded, QueuedChanges, Reloads, FooterOrder, Screen[None]):
             self.app.push_screen(WorkspaceScreen(clinic_id))
 
     def action_new(self) -> None:
-        from klinikka import i18n
-        from klinikka.services.clinics import create_clinic
+        from klinikka.tui.screens.clinic_form import ClinicForm
 
-        def create(title: str | None) -> None:
-            if title:
-                language = i18n.current_language()
-                self.queue_change(lambda engine: create_clinic(engine, title, language=language))
+        engine = self.klinikka.engine
+        if engine is None:
+            return
+        form = ClinicForm(engine)
 
-        self.app.push_screen(AskText(_("Title of the new clinic:")), create)
+        def created(done: bool | None) -> None:
+            if done and form.clinic is not None:
+                self._select_new(form.clinic.id)
+
+        self.app.push_screen(form, created)
+
+    def _select_new(self, clinic_id: int) -> None:
+        self._select = clinic_id  # the cursor goes to the new clinic
+        self.reload()
 
     def action_edit(self) -> None:
         from klinikka.tui.screens.clinic_form import ClinicForm

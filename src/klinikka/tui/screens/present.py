@@ -18,13 +18,13 @@ from textual.widgets import Digits, Static
 
 from klinikka.i18n import N_, _
 from klinikka.models import RoundStatus
-from klinikka.tally import METHOD_NAMES
+from klinikka.tally import METHOD_NAMES, RoundResult
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.countdown import clock
 from klinikka.tui.guard import Guarded
 from klinikka.tui.messages import Reloads
 from klinikka.tui.text import user_text
-from klinikka.tui.widgets.results import ballot_order, bar, percent
+from klinikka.tui.widgets.results import WINNER_MARK, ballot_order, bar, mark, percent
 from klinikka.tui.widgets.timer import countdown_of
 
 if TYPE_CHECKING:
@@ -33,25 +33,28 @@ if TYPE_CHECKING:
 
 class PresentScreen(Guarded, Reloads, Screen[None]):
     DEFAULT_CSS = """
-    PresentScreen { background: black; color: white; }
+    PresentScreen { background: $background; color: $foreground; }
     PresentScreen #present-head { height: auto; }
     PresentScreen #present-title { width: 1fr; text-style: bold; padding: 1 2 0 2; }
-    PresentScreen #present-clock { width: auto; color: yellow; padding: 0 2; }
-    PresentScreen #present-clock.-rang { color: red; }
-    PresentScreen #present-round { text-style: bold; color: yellow; padding: 0 2; }
+    PresentScreen #present-clock { width: auto; color: $warning; padding: 0 2; }
+    PresentScreen #present-clock.-rang { color: $error; }
+    PresentScreen #present-round { text-style: bold; color: $warning; padding: 0 2; }
     PresentScreen .theme-name { text-style: bold; padding: 1 2 0 2; }
-    PresentScreen .theme-name.leader { color: lime; }
+    PresentScreen .theme-name.leader { color: $success; }
+    PresentScreen #present-groups { padding: 1 2 0 2; height: auto; }
+    PresentScreen #present-groups.-none { display: none; }
     PresentScreen .theme-row { height: 3; padding: 0 2; }
     PresentScreen .theme-bar { width: 1fr; }
     PresentScreen .theme-share { width: 8; text-align: right; }
     PresentScreen .theme-score { width: auto; min-width: 12; text-align: right; }
-    PresentScreen #present-winner { text-style: bold; color: black; background: lime;
+    PresentScreen #present-winner { text-style: bold; color: $background; background: $success;
         padding: 1 2; margin: 1 2; height: auto; }
     PresentScreen #present-winner.-none { display: none; }
     PresentScreen #present-footer { dock: bottom; color: $text-muted; padding: 0 2; }
     """
     BINDINGS = [
         Binding("escape,f9", "close", N_("Back"), id="present.close"),
+        Binding("g", "by_group", N_("By group"), id="present.by_group"),
         Binding("f1", "app.help", show=False),
     ]
 
@@ -61,6 +64,8 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
         self.engine = engine
         self.clinic_id = clinic_id
         self.round_id = round_id
+        # Results by stakeholder group (g), small groups folded together.
+        self.by_group = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="present-head"):
@@ -68,8 +73,10 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
             yield Digits("", id="present-clock")
         yield Static(id="present-round")
         yield VerticalScroll(id="present-themes")
+        yield Static(id="present-groups", classes="-none")
         yield Static(id="present-winner", classes="-none")
-        yield Static(_("Esc returns to the workspace"), id="present-footer")
+        footer = _("★ winner · ▲ in the lead · g: by group · Esc returns to the workspace")
+        yield Static(footer, id="present-footer")
 
     def on_mount(self) -> None:
         self.reload()
@@ -104,7 +111,7 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
             winner.add_class("-none")
             return
         voting_round = get_round(self.engine, self.round_id)
-        result = tally_round(self.engine, self.round_id)
+        result = tally_round(self.engine, self.round_id, by_group=self.by_group)
         status = {
             RoundStatus.DRAFT: _("not open yet"),
             RoundStatus.OPEN: _("voting is open"),
@@ -120,18 +127,17 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
         )
         top = max((s.score for s in result.scores), default=0)
         width = max(10, self.size.width - 40)
+        colour = self.app.current_theme.success or "green"
         rows: list[Static | Horizontal] = []
         for number, score in enumerate(ballot_order(result, voting_round.theme_ids), start=1):
             leader = score.theme_id in result.leaders and not result.hidden
-            rows.append(
-                Static(
-                    user_text(f"{number}  {score.name}"),
-                    classes="theme-name leader" if leader else "theme-name",
-                )
-            )
+            name = user_text(f"{number}  {score.name}")
+            if not result.hidden:  # the rank and a symbol: not by colour alone
+                name.append(f"   {mark(result, score)} {score.rank}.")
+            rows.append(Static(name, classes="theme-name leader" if leader else "theme-name"))
             if not result.hidden:
                 line = bar(score.score / top if top else 0, width) or " "
-                bars = Text("\n".join([line] * 3), style="green")
+                bars = Text("\n".join([line] * 3), style=colour)
                 share = Static(f"\n{percent(score.share)}", classes="theme-share")
                 rows.append(
                     Horizontal(
@@ -142,12 +148,14 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
                     )
                 )
         themes.mount_all(rows)
+        self._show_groups(result, voting_round.theme_ids)
         names = {score.theme_id: score.name for score in result.scores}
         if result.hidden:
             winner.update(_("The results are shown when voting closes."))
             winner.remove_class("-none")
         elif result.winner is not None:
-            winner.update(user_text(_("Winner: {theme}").format(theme=names[result.winner])))
+            won = _("Winner: {theme}").format(theme=names[result.winner])
+            winner.update(user_text(f"{WINNER_MARK} {won}"))
             winner.remove_class("-none")
         elif result.closed and result.tie:
             tied = ", ".join(names[theme] for theme in result.leaders)
@@ -155,6 +163,34 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
             winner.remove_class("-none")
         else:
             winner.add_class("-none")
+
+    def _show_groups(self, result: RoundResult, theme_order: list[int]) -> None:
+        """Results by stakeholder group, when asked (g): a group of fewer ballots than the
+        user's smallest group (settings.toml, 3 by default) is folded into "other groups"."""
+        from klinikka.config import SMALLEST_GROUP
+        from klinikka.tally import fold_small_groups
+
+        shown = self.query_one("#present-groups", Static)
+        if not self.by_group or result.hidden:
+            shown.add_class("-none")
+            return
+        smallest = getattr(getattr(self.app, "user_settings", None), "smallest_group", None)
+        smallest = smallest or SMALLEST_GROUP
+        groups = fold_small_groups(result.by_group, smallest, theme_order, _("Other groups"))
+        lines = [Text(_("By stakeholder group"), style="bold")]
+        for group in groups:
+            scored = ", ".join(f"{s.name} {s.score}" for s in group.scores if s.score)
+            name = group.group_name or _("No group")
+            lines.append(user_text(f"{name} ({group.ballot_count}): {scored}"))
+        if not groups:
+            message = _("Too few ballots to show by group: a group needs {n} or more.")
+            lines.append(user_text(message.format(n=smallest)))
+        shown.update(Text("\n").join(lines))
+        shown.remove_class("-none")
+
+    def action_by_group(self) -> None:
+        self.by_group = not self.by_group
+        self.reload()
 
     def action_close(self) -> None:
         self.app.pop_screen()

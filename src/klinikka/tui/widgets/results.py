@@ -10,6 +10,21 @@ from klinikka.tally import RoundResult, ThemeScore
 from klinikka.tui.text import user_text
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
+# The winner and the leaders are marked with a symbol and their rank, not by colour alone
+# (green against red is lost on a colour-blind viewer and on a washed-out projector).
+WINNER_MARK = "★"
+LEADER_MARK = "▲"
+
+
+def mark(result: RoundResult, score: ThemeScore) -> str:
+    """The winner's star, a leader's triangle (while no winner is known), else a space."""
+    if result.hidden:
+        return " "
+    if score.theme_id == result.winner:
+        return WINNER_MARK
+    if result.winner is None and score.theme_id in result.leaders:
+        return LEADER_MARK
+    return " "
 
 
 def bar(fraction: float, width: int) -> str:
@@ -39,15 +54,18 @@ def ballot_order(result: RoundResult, order: list[int]) -> list[ThemeScore]:
     return sorted(result.scores, key=lambda score: position.get(score.theme_id, len(order)))
 
 
-def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bool) -> Text:
-    """One line a theme: its ballot number, name, bar, score and share; the leaders marked.
+def result_bars(
+    result: RoundResult, order: list[int], width: int, *, hidden: bool, colour: str = "green"
+) -> Text:
+    """One line a theme: its ballot number, name, bar (in ``colour``), score, share, and its
+    rank, the winner marked ★ and the leaders ▲ (see ``mark``).
 
     Hidden results show the themes and their numbers only.
     """
     scores = ballot_order(result, order)
-    # Number, figures ("   17    32 %") and the winner's mark take this much; the name gets
-    # what is left down to a bar of eight cells, at most 40 cells.
-    fixed = 4 + 1 + 13 + 2
+    # Number, figures ("   17    32 %") and the mark and rank (" ★  1.") take this much; the
+    # name gets what is left down to a bar of eight cells, at most 40 cells.
+    fixed = 4 + 1 + 13 + 6
     longest = max((cell_len(s.name) for s in scores), default=10)
     name_width = max(8, min(40, longest, width - fixed - 8))
     top = max((s.score for s in scores), default=0)
@@ -61,10 +79,9 @@ def result_bars(result: RoundResult, order: list[int], width: int, *, hidden: bo
             figures = f" {score.score:>5} {percent(score.share):>6}"
             room = max(4, width - fixed - name_width)
             line.append(" ")
-            line.append(set_cell_size(bar(score.score / top if top else 0, room), room), "green")
+            line.append(set_cell_size(bar(score.score / top if top else 0, room), room), colour)
             line.append(figures)
-            if score.theme_id == result.winner:
-                line.append(" ◀", style="bold")
+            line.append(f" {mark(result, score)} {score.rank:>2}.", style="bold" if leading else "")
         lines.append(line)
     if not lines:
         lines.append(Text(_("No themes on the ballot.")))

@@ -113,6 +113,7 @@ class VotePanel(PhasePanel):
         table = self.query_one("#ballots", DataTable)
         table.add_column(_("Voter"), width=13)
         table.add_column(_("Choices"), width=8)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.on_resize())
 
     # ------------------------------------------------------------------ reading
 
@@ -171,7 +172,8 @@ class VotePanel(PhasePanel):
         # (less the ballots list, the padding and a scrollbar)
         width = max(30, (self.size.width or self.app.size.width) - 32)
         hidden = result.hidden
-        shown = result_bars(result, voting_round.theme_ids, width, hidden=hidden)
+        colour = self.app.current_theme.success or "green"
+        shown = result_bars(result, voting_round.theme_ids, width, hidden=hidden, colour=colour)
         if self.by_group and not hidden:
             shown = Text("\n").join([shown, *self._group_lines(result)])
         bars.update(shown)
