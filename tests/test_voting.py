@@ -285,6 +285,22 @@ def test_replacing_a_ballot_counts_the_new_one_only(
     assert ballots[-1].id == replacement.id
 
 
+def test_the_ballots_entered_since_a_list_was_read_are_read_alone(
+    engine: Engine, clinic: ClinicSummary, four: list[int]
+) -> None:
+    a, b, c, _d = four
+    voting_round = open_new_round(engine, clinic.id, VotingMethod.DOTS, dots_per_voter=3)
+    first = voting.cast_ballot(engine, voting_round.id, "Anna", {a: 2, b: 1})
+    second = voting.cast_ballot(engine, voting_round.id, "Ben", {b: 1})
+    assert voting.ballot_ids(engine, voting_round.id) == [first.id, second.id]
+    third = voting.cast_ballot(engine, voting_round.id, "anna", {c: 3}, replace=True)
+    # Anna's first ballot is gone: a list that showed it no longer starts like the ids.
+    assert voting.ballot_ids(engine, voting_round.id) == [second.id, third.id]
+    since = voting.list_ballots(engine, voting_round.id, after=second.id)
+    assert [(ballot.voter, ballot.values) for ballot in since] == [("anna", {c: 3})]
+    assert voting.list_ballots(engine, voting_round.id, after=third.id) == []
+
+
 def test_replacing_can_be_undone(engine: Engine, clinic: ClinicSummary, three: list[int]) -> None:
     a, b, c = three
     voting_round = open_new_round(engine, clinic.id, VotingMethod.SINGLE)

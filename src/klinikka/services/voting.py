@@ -543,24 +543,46 @@ def delete_ballot(engine: Engine, ballot_id: int) -> None:
         _retire(act.session, ballot)
 
 
-def list_ballots(engine: Engine, round_id: int) -> list[BallotView]:
-    """The round's ballots in the order they were entered."""
+def list_ballots(engine: Engine, round_id: int, *, after: int = 0) -> list[BallotView]:
+    """The round's ballots in the order they were entered (only those with an id above
+    ``after``: the ones entered since a list was read, see ``ballot_ids``)."""
     with read_session(engine) as session:
         get_or_404(session, VotingRound, round_id, _NO_ROUND)
         ballots = session.exec(
             select(Ballot)
-            .where(Ballot.round_id == round_id, col(Ballot.deleted_at).is_(None))
+            .where(
+                Ballot.round_id == round_id,
+                col(Ballot.deleted_at).is_(None),
+                col(Ballot.id) > after,
+            )
             .order_by(col(Ballot.id))
         ).all()
         # All the round's live entries in one query, not one query a ballot.
         entries: dict[int, list[BallotEntry]] = {}
         for entry in session.exec(
-            select(BallotEntry).where(BallotEntry.round_id == round_id, col(BallotEntry.live))
+            select(BallotEntry).where(
+                BallotEntry.round_id == round_id,
+                col(BallotEntry.live),
+                col(BallotEntry.ballot_id) > after,
+            )
         ).all():
             entries.setdefault(entry.ballot_id, []).append(entry)
         return [
             _ballot_view(session, ballot, entries.get(ballot.id or 0, [])) for ballot in ballots
         ]
+
+
+def ballot_ids(engine: Engine, round_id: int) -> list[int]:
+    """The ids of the round's live ballots, in the order they were entered: whether a list
+    read before is still right, and what to read since, without reading every ballot."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT id FROM ballot WHERE round_id = :round AND deleted_at IS NULL ORDER BY id"
+            ),
+            {"round": round_id},
+        )
+        return [int(row[0]) for row in rows]
 
 
 # ---------------------------------------------------------------- results
