@@ -602,6 +602,41 @@ def test_a_group_the_user_added_can_be_named_in_the_capture_line(engine: Engine)
     assert (idea.group_id, idea.group_name) == (added.id, "Järjestö")
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("asiakas", "resident"),  # a word of "Asukas tai asiakas"
+        ("klient", "resident"),  # of the Swedish name
+        ("förening", "ngo"),
+        ("ry", "ngo"),  # a short form
+        ("kunta", "public_admin"),
+        ("hyvinvointialue", "public_admin"),
+        ("yliopisto", "research"),
+        ("utbild", "research"),  # the start of a word
+    ],
+)
+def test_a_group_is_named_the_way_people_say_it(engine: Engine, typed: str, code: str) -> None:
+    clinic = clinics.create_clinic(engine, "Klinikka", language="fi")
+
+    idea = ideas.capture_line(engine, clinic.id, f"Maija / {typed}: Kerhotilat")
+
+    [group] = [g for g in participants.list_groups(engine, clinic.id) if g.id == idea.group_id]
+    assert group.code == code
+
+
+def test_a_word_two_groups_share_names_neither(engine: Engine) -> None:
+    clinic = clinics.create_clinic(engine, "Klinikka", language="fi")
+    participants.add_group(engine, clinic.id, "Asiakasraati")
+    participants.add_group(engine, clinic.id, "Kuntien asiakkaat")
+
+    for typed in ("tai", "ja"):  # a linking word of a name is no group
+        with pytest.raises(ValidationError):
+            ideas.capture_line(engine, clinic.id, f"Maija / {typed}: Kerhotilat")
+    with pytest.raises(ValidationError):  # "asiak…" starts words of three groups
+        ideas.capture_line(engine, clinic.id, "Maija / asiak: Kerhotilat")
+    assert ideas.search_ideas(engine, clinic.id) == []
+
+
 def test_rename_and_reorder_groups(engine: Engine) -> None:
     clinic = clinics.create_clinic(engine, "Klinikka", language="en")
     codes = groups_by_code(engine, clinic.id)

@@ -360,3 +360,33 @@ async def test_a_new_clinic_needs_a_title_and_a_real_date(tmp_path: Path) -> Non
     with reading(path) as engine:
         [clinic] = clinics.list_clinics(engine)
     assert (clinic.title, clinic.starts_at) == ("Klinikka", datetime(2026, 3, 1, 13, 0))
+
+
+@pytest.mark.parametrize(
+    ("language", "no", "yes", "hint"),
+    [
+        ("fi", "e", "k", "y tai k = kyllä, n tai e = ei"),
+        ("sv", "n", "j", "y eller j = ja, n = nej"),
+        ("en", "n", "y", "y = yes, n = no"),
+    ],
+)
+async def test_a_question_is_answered_with_the_languages_own_keys(
+    clinic_db: tuple[Path, int], language: str, no: str, yes: str, hint: str
+) -> None:
+    from klinikka.tui.screens.dialogs import Confirm
+
+    path, _clinic_id = clinic_db
+    async with running_in(path, language) as (app, pilot):
+        table = app.screen.query_one("#clinics", DataTable)
+        await pilot.press("delete")
+        await on_top(pilot, Confirm)
+        assert hint in on_screen(app)
+        await pilot.press(no)
+        await on_top(pilot, ClinicsScreen)
+        assert table.row_count == 1
+        await pilot.press("delete")
+        await on_top(pilot, Confirm)
+        await pilot.press(yes)
+        await until(pilot, lambda: table.row_count == 0)
+    with reading(path) as engine:
+        assert clinics.list_clinics(engine, include_archived=True) == []

@@ -93,3 +93,13 @@ def test_finnish_and_swedish_write_the_day_first_with_dots() -> None:
     assert format_when(moment, "fi") == "3.11.2026 9.00"
     assert format_when(moment, "sv") == "3.11.2026 9.00"
     assert format_when(moment, "en") == "2026-11-03 09:00"
+
+
+def test_a_day_in_a_list_is_written_the_users_way() -> None:
+    from datetime import date
+
+    from klinikka.when import format_day
+
+    assert format_day(date(2026, 11, 3), "fi") == "3.11.2026"
+    assert format_day(date(2026, 11, 3), "sv") == "3.11.2026"  # Finland-Swedish, not 2026-11-03
+    assert format_day(date(2026, 11, 3), "en") == "2026-11-03"

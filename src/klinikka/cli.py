@@ -71,7 +71,7 @@ def _print_result(result: Any, clinic_title: str) -> None:
     )
     width = max((len(score.name) for score in result.scores), default=0)
     for score in result.scores:
-        share = format_percent(score.share, format="#,##0.0 %", locale=language)
+        share = format_percent(score.share, format="#,##0.0 %", locale=i18n.babel_locale(language))
         say(f"{score.rank:>3}. {score.name:<{width}}  {score.score:>6}  {share:>7}")
     if result.tie:
         names = {score.theme_id: score.name for score in result.scores}
@@ -243,7 +243,7 @@ def build_cli() -> click.Group:
             say(f"{line}\t{status}" if status else line)
 
     @cli.command("new", help=_("Create a clinic and print its id."))
-    @click.argument("title")
+    @click.argument("title", metavar=_("TITLE"))
     @click.option(
         "--date",
         metavar="DATE",

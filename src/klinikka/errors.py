@@ -6,20 +6,34 @@ from klinikka import i18n
 
 
 class KlinikkaError(Exception):
-    """An error the user caused or can fix; its message is a msgid with named fields."""
+    """An error the user caused or can fix; its message is a msgid with named fields.
 
-    def __init__(self, message: str, **fields: object) -> None:
-        super().__init__(message)
-        self.message = message
+    A message with a count is a pair from ``NP_`` (singular, plural), and ``plural_by`` names
+    the field whose number picks the form: "at most 1 dot", "at most 3 dots".
+    """
+
+    def __init__(
+        self, message: str | tuple[str, str], *, plural_by: str = "", **fields: object
+    ) -> None:
+        singular, plural = (message, "") if isinstance(message, str) else message
+        super().__init__(singular)
+        self.message = singular
+        self.plural = plural
+        self.plural_by = plural_by
         self.fields = fields
 
     def translated(self, language: str | None = None) -> str:
         """The message in ``language`` (the current language if None), fields filled in."""
-        if language is None:
+        translations = i18n.translations(language or i18n.current_language())
+        if self.plural:
+            count = self.fields.get(self.plural_by, 0)
+            number = count if isinstance(count, int) else 0
+            template = translations.ngettext(self.message, self.plural, number)
+        elif language is None:
             template = i18n._(self.message)
         else:
             template = i18n.gettext_for(language, self.message)
-        translate = i18n._ if language is None else i18n.translations(language).gettext
+        translate = i18n._ if language is None else translations.gettext
         fields = {
             key: translate(value) if isinstance(value, i18n.Msg) else value
             for key, value in self.fields.items()

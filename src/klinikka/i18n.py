@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "en"
+# The locale Babel writes dates, times and numbers in: Finland's Finnish and Finland-Swedish
+# (3.11.2026, kl. 9.00), not Sweden's Swedish (2026-11-03, 09:00).
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en"}
 DOMAIN = "klinikka"
 # A plain string, not a Path: this module is on the path of `klinikka --help`, where every
 # import is start-up time (pathlib and gettext are imported only when first needed).
@@ -25,6 +28,11 @@ LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 _current_language = DEFAULT_LANGUAGE
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale of one of klinikka's languages (see BABEL_LOCALES)."""
+    return BABEL_LOCALES.get(language, language)
 
 
 def N_(message: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from klinikka.errors import ValidationError
-from klinikka.i18n import N_
+from klinikka.i18n import N_, NP_
 from klinikka.models import VotingMethod
 
 # Each method's name as the app, the command line and the summaries show it.
@@ -94,13 +94,20 @@ def _check_cap(rules: RoundRules, counts: Mapping[int, int]) -> None:
     if cap is None:
         return
     if rules.method is VotingMethod.DOTS:
-        message = N_("A theme can get at most {cap} dots; “{theme}” got {given}.")
+        message = NP_(
+            "A theme can get at most {cap} dot; “{theme}” got {given}.",
+            "A theme can get at most {cap} dots; “{theme}” got {given}.",
+        )
     else:
-        message = N_("A theme can get at most {cap} points; “{theme}” got {given}.")
+        message = NP_(
+            "A theme can get at most {cap} point; “{theme}” got {given}.",
+            "A theme can get at most {cap} points; “{theme}” got {given}.",
+        )
     for theme_id, value in counts.items():
         if value > cap:
             raise ValidationError(
                 message,
+                plural_by="cap",
                 cap=cap,
                 theme=rules.name(theme_id),
                 given=value,
@@ -149,7 +156,13 @@ def validate_ballot(rules: RoundRules, choices: Choices) -> list[BallotValue]:
             raise ValidationError(N_("Place at least one dot."))
         if used > limit:
             raise ValidationError(
-                N_("That is {used} dots, but each voter has {limit}."), used=used, limit=limit
+                NP_(
+                    "That is {used} dot, but each voter has {limit}.",
+                    "That is {used} dots, but each voter has {limit}.",
+                ),
+                plural_by="used",
+                used=used,
+                limit=limit,
             )
         _check_cap(rules, given)
     elif method is VotingMethod.POINTS:

@@ -5,7 +5,7 @@ is read in every language. Pure: no I/O, no database."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from klinikka.errors import ValidationError
 from klinikka.i18n import N_
@@ -79,8 +79,13 @@ def format_time(moment: datetime | time, language: str) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
+def format_day(day: date, language: str) -> str:
+    """A date the way ``language`` writes it in a list: ``3.11.2026`` (fi, sv), else ISO."""
+    if language in DOTTED:
+        return f"{day.day}.{day.month}.{day.year}"
+    return day.isoformat()
+
+
 def format_when(moment: datetime, language: str) -> str:
     """A date and time the way ``language`` writes it, as ``parse_when`` reads it back."""
-    if language in DOTTED:
-        return f"{moment.day}.{moment.month}.{moment.year} {format_time(moment, language)}"
-    return f"{moment:%Y-%m-%d} {format_time(moment, language)}"
+    return f"{format_day(moment.date(), language)} {format_time(moment, language)}"

@@ -118,40 +118,45 @@ def ideas_count(summary: Summary, count: int) -> str:
 
 
 def number(value: int, language: str) -> str:
-    return format_decimal(value, locale=language)
+    return format_decimal(value, locale=i18n.babel_locale(language))
 
 
 def percent(share: float, language: str) -> str:
     """40,0 % in Finnish and Swedish (a no-break space before the sign), 40.0% in English."""
     pattern = "#,##0.0%" if language == "en" else "#,##0.0\u00a0%"
-    return format_percent(share, format=pattern, locale=language)
+    return format_percent(share, format=pattern, locale=i18n.babel_locale(language))
 
 
 def long_date(day: date, language: str) -> str:
-    """3. marraskuuta 2026 / 3 november 2026 / 3 November 2026."""
-    return format_date(day, "long", locale=language)
+    """3. marraskuuta 2026 / 3 november 2026 / November 3, 2026."""
+    return format_date(day, "long", locale=i18n.babel_locale(language))
 
 
 def short_date(day: date, language: str) -> str:
-    """3.11.2026 / 2026-11-03 / Nov 3, 2026: short, as each language writes it (and never
-    the American 11/3/26, which a Finnish reader takes for the 11th of March)."""
-    if language == "fi":
+    """3.11.2026 (Finnish and Finland-Swedish) / Nov 3, 2026: short, as each language writes
+    it (never the American 11/3/26, which a Finnish reader takes for the 11th of March, nor
+    Sweden's 2026-11-03)."""
+    if language in {"fi", "sv"}:
         return f"{day.day}.{day.month}.{day.year}"
-    return format_date(day, "medium" if language == "en" else "short", locale=language)
+    return format_date(day, "medium", locale=i18n.babel_locale(language))
 
 
 def when(clinic: DocClinic, language: str) -> str:
-    """The clinic's date and time span: "3. marraskuuta 2026 9.00–11.00"."""
+    """The clinic's date and time span: "3. marraskuuta 2026 klo 9.00–11.00", "3 november
+    2026 kl. 9.00–11.00"."""
     if clinic.starts_at is None:
         return ""
-    text = long_date(clinic.starts_at, language)
-    if clinic.starts_at.time() != datetime.min.time():
-        text += " " + format_time(clinic.starts_at, "short", locale=language)
-        if clinic.ends_at is not None:
-            if clinic.ends_at.date() == clinic.starts_at.date():
-                text += "–" + format_time(clinic.ends_at, "short", locale=language)
-            else:
-                text += " – " + long_date(clinic.ends_at, language)
+    day = long_date(clinic.starts_at, language)
+    if clinic.starts_at.time() == datetime.min.time():
+        return day
+    locale = i18n.babel_locale(language)
+    times = format_time(clinic.starts_at, "short", locale=locale)
+    if clinic.ends_at is not None and clinic.ends_at.date() == clinic.starts_at.date():
+        times += "–" + format_time(clinic.ends_at, "short", locale=locale)
+    t = i18n.translations(language).gettext
+    text = t("{date} at {time}").format(date=day, time=times)
+    if clinic.ends_at is not None and clinic.ends_at.date() != clinic.starts_at.date():
+        text += " – " + long_date(clinic.ends_at, language)
     return text
 
 
@@ -350,11 +355,15 @@ def _round(
     heading = t("Voting round {number}").format(number=result.number)
     if voting_round.title:
         heading += f": {voting_round.title}"
+    nt = i18n.translations(language).ngettext
     rules = [t(METHOD_NAMES[result.method])]
     if voting_round.dots_per_voter:
-        rules.append(t("{dots} dots per voter").format(dots=voting_round.dots_per_voter))
+        dots = voting_round.dots_per_voter
+        rules.append(nt("{dots} dot per voter", "{dots} dots per voter", dots).format(dots=dots))
     if voting_round.points_budget:
-        rules.append(t("{points} points per voter").format(points=voting_round.points_budget))
+        points = voting_round.points_budget
+        per_voter = nt("{points} point per voter", "{points} points per voter", points)
+        rules.append(per_voter.format(points=points))
     if voting_round.cap_per_theme:
         rules.append(t("at most {cap} per theme").format(cap=voting_round.cap_per_theme))
     ballots = number(result.ballot_count, language)

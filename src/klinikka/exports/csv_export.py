@@ -43,11 +43,12 @@ def decimal(value: float, digits: int = 1) -> str:
 
 
 def timestamp(moment: datetime | None, language: str) -> str:
-    """A time as the language's spreadsheet reads it, in local time."""
+    """A time as the language's spreadsheet reads it, in local time: Finnish and
+    Finland-Swedish Excel read 3.11.2026 9:13, others ISO."""
     if moment is None:
         return ""
     local = moment.astimezone() if moment.tzinfo is not None else moment
-    if language == "fi":
+    if language in {"fi", "sv"}:
         return f"{local.day}.{local.month}.{local.year} {local.hour}:{local.minute:02d}"
     return local.strftime("%Y-%m-%d %H:%M")
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from klinikka.db import WRITE
 from klinikka.errors import AlreadyDone, NotFoundError, ValidationError
-from klinikka.i18n import N_
+from klinikka.i18n import N_, NP_
 from klinikka.identity import person
 from klinikka.models import Activity, Clinic, utcnow
 from klinikka.text import strip_controls
@@ -380,6 +380,12 @@ def clean_text(
         raise ValidationError(N_("{field} cannot be empty."), field=field)
     if len(text) > limit:
         raise ValidationError(
-            N_("{field} is too long: at most {limit} characters."), field=field, limit=limit
+            NP_(
+                "{field} is too long: at most {limit} character.",
+                "{field} is too long: at most {limit} characters.",
+            ),
+            plural_by="limit",
+            field=field,
+            limit=limit,
         )
     return text

@@ -510,7 +510,7 @@ def merge_ideas(engine: Engine, target_id: int, source_ids: Sequence[int]) -> Id
         engine,
         clinic_id,
         "idea.merge",
-        N_("Merged {count} ideas into one."),
+        NP_("Merged {count} idea into one.", "Merged {count} ideas into one."),
         count=len(sources) + 1,
     ) as act:
         session = act.session

@@ -57,6 +57,39 @@ def _groups(session: Session, clinic_id: int) -> list[StakeholderGroup]:
     )
 
 
+# Words people use for a default group besides the words of its names (docs/capture.md): a
+# note-taker types what the participant said, "/ asiakas", "/ förening", "/ kunta".
+SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "resident": ("asukas", "asiakas", "kuntalainen", "invånare", "klient", "kund", "citizen"),
+    "professional": ("työntekijä", "anställd", "staff"),
+    "company": ("yrittäjä", "oy", "företagare", "ab", "business"),
+    "ngo": ("yhdistys", "ry", "förening", "association"),
+    "research": ("yliopisto", "amk", "oppilaitos", "universitet", "högskola", "university"),
+    "public_admin": (
+        "kunta",
+        "kaupunki",
+        "hyvinvointialue",
+        "virasto",
+        "kommun",
+        "stad",
+        "välfärdsområde",
+        "myndighet",
+        "municipality",
+        "government",
+    ),
+    "other": ("annan",),
+}
+# Words of a group's name that name no group alone.
+_LINKING_WORDS = frozenset({"tai", "ja", "eller", "och", "or", "and", "of"})
+# A word's start names a group only from this many letters on ("asi" → asiakas).
+_WORD_START = 3
+
+
+def _words(names: set[str], code: str | None) -> set[str]:
+    words = {word for name in names for word in name.split() if word not in _LINKING_WORDS}
+    return words | set(SHORT_FORMS.get(code or "", ()))
+
+
 def _group_aliases(code: str | None) -> set[str]:
     """Other names a default group answers to: its code and its name in each language."""
     names: set[str] = set()
@@ -76,7 +109,10 @@ def match_group(groups: Sequence[tuple[int, str | None, str]], text: str) -> int
     A group answers to its name, its code or a unique start of a name (case-insensitive); a
     default group also to its name in Finnish, Swedish and English, so a note-taker may type
     "yritys" in a clinic whose groups are named in Swedish. A group's own name wins over
-    another group's alias (a user may add a group called "Järjestö" too).
+    another group's alias (a user may add a group called "Järjestö" too). Failing those, a
+    word of one group's names ("asiakas" of "Asukas tai asiakas") or a default group's short
+    form (``SHORT_FORMS``: "kunta", "förening"); then the start of a name, or of such a word
+    from three letters on. What names two groups names neither (refused as unknown).
     """
     key = name_key(text)
     if not key:
@@ -90,8 +126,15 @@ def match_group(groups: Sequence[tuple[int, str | None, str]], text: str) -> int
     for group_id, names in aliases:
         if key in names:
             return group_id
-    starts = [group_id for group_id, names in aliases if any(n.startswith(key) for n in names)]
-    return starts[0] if len(starts) == 1 else None
+    codes = {group_id: code for group_id, code, _ in groups}
+    words = [(group_id, _words(names, codes[group_id])) for group_id, names in aliases]
+    named = [group_id for group_id, group_words in words if key in group_words]
+    if named:
+        return named[0] if len(named) == 1 else None
+    starts = {group_id for group_id, names in aliases if any(n.startswith(key) for n in names)}
+    if len(key) >= _WORD_START:
+        starts |= {gid for gid, group_words in words if any(w.startswith(key) for w in group_words)}
+    return starts.pop() if len(starts) == 1 else None
 
 
 def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup | None:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from klinikka.i18n import N_, _
+from klinikka.i18n import N_, _, current_language
 from klinikka.models import ClinicSummary
 from klinikka.tui.bindings import FooterOrder, translate_bindings
 from klinikka.tui.guard import Guarded
@@ -67,6 +67,7 @@ class ClinicsScreen(Guarded, QueuedChanges, Reloads, FooterOrder, Screen[None]):
 
     def reload(self) -> None:
         from klinikka.services.clinics import list_clinics
+        from klinikka.when import format_day
 
         table = self.query_one("#clinics", DataTable)
         selected = self._select if self._select is not None else self.selected_id()
@@ -74,9 +75,10 @@ class ClinicsScreen(Guarded, QueuedChanges, Reloads, FooterOrder, Screen[None]):
         table.clear()
         engine = self.klinikka.engine
         assert engine is not None
+        language = current_language()
         for clinic in list_clinics(engine, include_archived=self.show_archived):
             table.add_row(
-                clinic.starts_at.date().isoformat() if clinic.starts_at else "",
+                format_day(clinic.starts_at.date(), language) if clinic.starts_at else "",
                 user_text(clinic.title, limit=80),
                 str(clinic.idea_count),
                 str(clinic.theme_count),

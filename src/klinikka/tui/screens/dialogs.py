@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from klinikka.i18n import N_, _
+from klinikka.i18n import N_, _, current_language
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.guard import Guarded
 from klinikka.tui.text import user_text
@@ -46,8 +46,14 @@ class AskText(Guarded, ModalScreen[str | None]):
         self.dismiss(None)
 
 
+# The yes and no keys of each language besides y and n: kyllä/ei, ja/nej.
+YES_KEYS = {"fi": "k", "sv": "j"}
+NO_KEYS = {"fi": "e"}
+
+
 class Confirm(Guarded, ModalScreen[bool]):
-    """Ask yes or no; y confirms, n or Escape declines."""
+    """Ask yes or no; y (k in Finnish, j in Swedish) confirms, n (e in Finnish) or Escape
+    declines. The hint under the question names the keys of the language in use."""
 
     # Notifications wait until the question is answered (KlinikkaApp.notify).
     QUESTION = True
@@ -61,6 +67,11 @@ class Confirm(Guarded, ModalScreen[bool]):
         super().__init__()
         translate_bindings(self)
         self.question = question
+        language = current_language()
+        if language in YES_KEYS:
+            self._bindings.bind(YES_KEYS[language], "answer(True)", show=False)
+        if language in NO_KEYS:
+            self._bindings.bind(NO_KEYS[language], "answer(False)", show=False)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
-from klinikka.i18n import _, current_language
+from klinikka.i18n import _, babel_locale, current_language
 from klinikka.tally import RoundResult, ThemeScore
 from klinikka.tui.text import user_text
 
@@ -38,7 +38,7 @@ def percent(share: float) -> str:
     """A share as people write it in the interface's language ("57 %" in Finnish)."""
     from babel.numbers import format_percent
 
-    return format_percent(share, format="#,##0 %", locale=current_language())
+    return format_percent(share, format="#,##0 %", locale=babel_locale(current_language()))
 
 
 def fit(text: str, width: int) -> str:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from klinikka.i18n import N_, _
+from klinikka.i18n import N_, _, ngettext
 from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.countdown import PRESET_MINUTES, Countdown, clock
 from klinikka.tui.guard import Guarded
@@ -76,7 +76,10 @@ class TimerDialog(Guarded, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         countdown = countdown_of(self)
         options = [
-            Option(_("{n} minutes").format(n=minutes), id=f"preset-{minutes}")
+            Option(
+                ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes),
+                id=f"preset-{minutes}",
+            )
             for minutes in PRESET_MINUTES
         ]
         options.append(Option(_("Other time and agenda item…"), id="custom"))

@@ -74,6 +74,10 @@ def choices_text(ballot: BallotView, order: list[int], *, hidden: bool = False) 
     return " ".join(f"{number.get(theme, '?')}={value}" for theme, value in ballot.values.items())
 
 
+# A ballot typed is listed as being saved once its save has taken this long (seconds).
+PENDING_AFTER = 0.15
+
+
 class VotePanel(PhasePanel):
     CURSOR_LIST = "#ballots"
     DEFAULT_CSS = """
@@ -268,7 +272,9 @@ class VotePanel(PhasePanel):
             "ballot", line, round_id=voting_round.id, clinic_id=self.clinic_id, replace=replace
         )
         self._pending[typed["uid"]] = line
-        self._show_pending()
+        # Shown only if the save takes a moment: a line that comes and goes at each ballot
+        # would move the list under it twice (the whole panel laid out and drawn again).
+        self.set_timer(PENDING_AFTER, self._show_pending)
         self.save_line(line_write(typed))
 
     def on_write_done(self, message: WriteDone) -> None:
@@ -308,10 +314,12 @@ class VotePanel(PhasePanel):
     def _show_pending(self) -> None:
         """Ballots typed and not saved yet, under the bars (the list shows saved ones)."""
         pending = self.query_one("#ballots-pending", Static)
-        pending.display = bool(self._pending)
         if not self._pending:
-            pending.update("")
+            if pending.display:
+                pending.display = False
+                pending.update("")
             return
+        pending.display = True
         lines = " · ".join(" ".join(line.split()) for line in self._pending.values())
         pending.update(user_text(_("Being saved: {lines}").format(lines=lines), style="italic"))
 
