@@ -137,7 +137,7 @@ def test_every_format_and_language_matches_its_golden_file(
 # What each language must say about the sample (dates, numbers and labels as written there).
 SAYS = {
     "fi": {
-        "date": "3. marraskuuta 2026 9.00–11.00",
+        "date": "3. marraskuuta 2026 klo 9.00–11.00",
         "made": "23.11.2026",
         "share": "52,4\u00a0%",
         "winner": "Voittaja: Ennaltaehkäisevien sosiaali- ja terveyspalvelujen kehittäminen",
@@ -152,8 +152,8 @@ SAYS = {
         "time": "3.11.2026 9:13",
     },
     "sv": {
-        "date": "3 november 2026 09:00–11:00",
-        "made": "2026-11-23",
+        "date": "3 november 2026 kl. 9.00–11.00",
+        "made": "23.11.2026",
         "share": "52,4\u00a0%",
         "winner": "Vinnare: Ennaltaehkäisevien sosiaali- ja terveyspalvelujen kehittäminen",
         "runoff": "Vinnare efter den avgörande omgången 4: "
@@ -162,12 +162,12 @@ SAYS = {
         "Monialaisten palvelujen kehittäminen sosiaali- ja terveydenhuollossa",
         "tie": "Lika röstetal mellan:",
         "headings": ["Mål", "Deltagare", "Idéer per tema", "Beslut", "Nästa steg"],
-        "csv": ["Nr", "Tema", "Idé", "Upphovsperson", "Intressentgrupp"],
+        "csv": ["Nr", "Tema", "Idé", "Skribent", "Intressentgrupp"],
         "unassigned": "Idéer utan tema",
-        "time": "2026-11-03 09:13",
+        "time": "3.11.2026 9:13",
     },
     "en": {
-        "date": "November 3, 2026 9:00\u202fAM–11:00\u202fAM",
+        "date": "November 3, 2026 at 9:00\u202fAM–11:00\u202fAM",
         "made": "Nov 23, 2026",
         "share": "52.4%",
         "winner": "Winner: Ennaltaehkäisevien sosiaali- ja terveyspalvelujen kehittäminen",

@@ -51,7 +51,7 @@ async def test_a_padlet_board_is_previewed_then_imported(tmp_path: Path) -> None
         assert len(ideas.search_ideas(engine, clinic_id)) == 1
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is screen)
-        assert any("tuotiin" in str(n.message) for n in app._notifications)
+        assert any("tuotiin" in str(n.message).lower() for n in app._notifications)
         listed = screen.query_one("#idea-list", IdeaList)
         await until(pilot, lambda: listed.row_count > 5)
     found = [idea for idea in ideas.search_ideas(engine, clinic_id) if idea.source == "import"]

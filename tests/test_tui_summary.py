@@ -170,7 +170,7 @@ async def test_the_export_dialog_writes_csv_in_another_language(tmp_path: Path) 
         shown = " ".join(str(n.message) for n in app._notifications)
         assert str(target) in shown and str(results) in shown
     header = target.read_bytes().decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("Nr;Tema;Idé;Upphovsperson;")
+    assert header.startswith("Nr;Tema;Idé;Skribent;")
     assert results.read_bytes().decode("utf-8-sig").startswith("Omgång;")
 
 
