@@ -47,9 +47,33 @@ def test_module_does_not_import_textual(module: str) -> None:
     assert result.stdout.strip() == "False"
 
 
+def pure_layers() -> list[str]:
+    """STYLE.md's pure layers: they compute on what they are given, and import no database."""
+    return [
+        name
+        for name in modules_below_the_tui()
+        if name in {"klinikka.tally", "klinikka.document", "klinikka.enums"}
+        or name.startswith("klinikka.exports.")
+    ]
+
+
 # Error reports and the recovery file must work when the database layer is what failed; the
-# settings and the reading of dates are read at start-up and by the command line: kept light.
-WITHOUT_THE_DATABASE = ["klinikka.crash", "klinikka.recovery", "klinikka.config", "klinikka.when"]
+# settings and the reading of dates are read at start-up and by the command line: kept light;
+# and the pure layers (tally, document, exports), as harlequin's import-hygiene test holds.
+WITHOUT_THE_DATABASE = [
+    "klinikka.crash",
+    "klinikka.recovery",
+    "klinikka.config",
+    "klinikka.when",
+    *pure_layers(),
+]
+
+
+def test_the_pure_layers_are_all_listed() -> None:
+    assert {"klinikka.tally", "klinikka.document", "klinikka.exports.csv_export"} <= set(
+        pure_layers()
+    )
+    assert "klinikka.exports.report" in pure_layers()
 
 
 @pytest.mark.parametrize("module", WITHOUT_THE_DATABASE)

@@ -20,7 +20,7 @@ from pydantic import (
     field_validator,
 )
 
-from klinikka.models import ClinicStatus, IdeaSource, NoteKind, RoundStatus, VotingMethod
+from klinikka.enums import ClinicStatus, IdeaSource, NoteKind, RoundStatus, VotingMethod
 from klinikka.text import strip_controls
 
 FORMAT_NAME: Final = "klinikka"

@@ -17,6 +17,14 @@ from pydantic import NaiveDatetime
 from sqlalchemy import Column, Enum, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+# The enumerations live apart, so that the pure layers read them without the database;
+# re-exported here for the services and the app.
+from klinikka.enums import ClinicStatus as ClinicStatus
+from klinikka.enums import IdeaSource as IdeaSource
+from klinikka.enums import NoteKind as NoteKind
+from klinikka.enums import RoundStatus as RoundStatus
+from klinikka.enums import VotingMethod as VotingMethod
+
 
 def utcnow() -> datetime:
     """Now, in UTC (every timestamp is stored as UTC)."""
@@ -26,36 +34,6 @@ def utcnow() -> datetime:
 def new_uid() -> str:
     """A stable identity that survives export and import (ids do not)."""
     return uuid.uuid4().hex
-
-
-class ClinicStatus(enum.StrEnum):
-    ACTIVE = "active"
-    ARCHIVED = "archived"
-
-
-class IdeaSource(enum.StrEnum):
-    LIVE = "live"
-    IMPORT = "import"
-
-
-class VotingMethod(enum.StrEnum):
-    SINGLE = "single"
-    DOTS = "dots"
-    RANKING = "ranking"
-    POINTS = "points"
-    AGGREGATE = "aggregate"
-
-
-class RoundStatus(enum.StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class NoteKind(enum.StrEnum):
-    DECISION = "decision"
-    NEXT_STEP = "next_step"
-    NOTE = "note"
 
 
 def enum_column(kind: type[enum.StrEnum], default: enum.StrEnum) -> Any:

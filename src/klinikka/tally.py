@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from klinikka.enums import VotingMethod
 from klinikka.errors import ValidationError
 from klinikka.i18n import N_, NP_
-from klinikka.models import VotingMethod
 
 # Each method's name as the app, the command line and the summaries show it.
 METHOD_NAMES = {

@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 from klinikka.config import SMALLEST_GROUP
 from klinikka.document import _ONE_LINE_LIMIT, _TEXT_LIMIT, DocClinic, DocRound
-from klinikka.models import VotingMethod
+from klinikka.enums import VotingMethod
 from klinikka.tally import groups_to_fold
 from klinikka.text import name_key
 

@@ -18,8 +18,8 @@ from babel.numbers import format_decimal, format_percent
 from klinikka import i18n
 from klinikka.config import SMALLEST_GROUP
 from klinikka.document import DocClinic, DocIdea, DocRound
+from klinikka.enums import NoteKind
 from klinikka.i18n import N_
-from klinikka.models import NoteKind
 from klinikka.tally import METHOD_NAMES, RoundResult, ThemeScore
 from klinikka.text import name_key
 

@@ -21,7 +21,7 @@ from datetime import datetime
 
 from klinikka import i18n
 from klinikka.document import DocClinic, DocIdea
-from klinikka.services.summary import ClinicReport
+from klinikka.exports.report import ClinicReport
 from klinikka.tally import METHOD_NAMES, RoundResult, ThemeScore
 from klinikka.text import strip_controls
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Engine
 
 from klinikka.config import SMALLEST_GROUP
 from klinikka.document import DocClinic, Document
 from klinikka.exports.anonymize import anonymize_clinic, names_in
 from klinikka.exports.content import count_people
+from klinikka.exports.report import ClinicReport
 from klinikka.i18n import N_
 from klinikka.services.transfer import export_document
 from klinikka.services.voting import round_results
@@ -17,20 +16,6 @@ from klinikka.tally import RoundResult, ThemeScore, fold_small_groups
 
 # What results by group call the small groups folded together (survey practice).
 OTHER_GROUPS = N_("Other groups")
-
-
-@dataclass(frozen=True)
-class ClinicReport:
-    """What a summary is made of; exports turn it into a format."""
-
-    clinic: DocClinic
-    results: list[RoundResult]
-    anonymized: bool = False
-    # The names an anonymised report removed (the word cloud leaves them out as words too).
-    removed_names: tuple[str, ...] = ()
-    # How many people took part, by stakeholder group (None: no group), counted before any
-    # names were removed: see ``count_people``.
-    people: tuple[tuple[int | None, int], ...] = ()
 
 
 def build_report(
