@@ -587,3 +587,15 @@ def test_ideas_from_a_chat_need_a_clinic_and_bad_files_are_refused(
     engine = open_database(db_path)
     assert len(ideas.search_ideas(engine, clinic_id)) == 1  # nothing was imported
     engine.dispose()
+
+
+def test_a_postgresql_url_that_cannot_be_used_is_one_line_without_its_password(
+    klinikka,  # type: ignore[no-untyped-def]
+) -> None:
+    # No server listens on port 1; without the driver installed it says how to get it.
+    result = klinikka("--db", "postgresql://klinikka:salainen@127.0.0.1:1/klinikka", "list")
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    assert "salainen" not in result.err + result.out
+    assert "klinikka[postgres]" in lines[0] or "127.0.0.1" in lines[0]

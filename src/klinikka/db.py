@@ -257,6 +257,17 @@ def init_db(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def shown_target(target: str | Path) -> str:
+    """The database as a message may name it: a URL without its password."""
+    text = str(target)
+    if not is_url(text):
+        return text
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return text.split("://", 1)[0] + "://…"
+
+
 def open_database(target: str | Path, *, create: bool = True) -> Engine:
     """Check, open and migrate the database at a path or URL; the one entry point for callers.
 
@@ -278,9 +289,17 @@ def open_database(target: str | Path, *, create: bool = True) -> Engine:
                 ) from error
     try:
         engine = make_engine(url)
-    except (ImportError, ArgumentError) as error:
+    except ImportError as error:
+        if make_url(url).get_backend_name() == "postgresql":
+            raise DatabaseFileError(
+                N_("PostgreSQL needs its driver: pip install 'klinikka[postgres]'.")
+            ) from error
         raise DatabaseFileError(
-            N_("Cannot open {path}: {reason}"), path=str(target), reason=str(error)
+            N_("Cannot open {path}: {reason}"), path=shown_target(target), reason=str(error)
+        ) from error
+    except ArgumentError as error:
+        raise DatabaseFileError(
+            N_("Cannot open {path}: {reason}"), path=shown_target(target), reason=str(error)
         ) from error
     try:
         init_db(engine)
@@ -291,8 +310,11 @@ def open_database(target: str | Path, *, create: bool = True) -> Engine:
         from sqlalchemy.exc import OperationalError
 
         if isinstance(error, OperationalError):
+            reason = " ".join(str(error.orig).split())
             raise DatabaseFileError(
-                N_("Cannot open {path}: {reason}"), path=str(path or url), reason=str(error.orig)
+                N_("Cannot open {path}: {reason}"),
+                path=str(path) if path else shown_target(url),
+                reason=reason,
             ) from error
         raise
     return engine
