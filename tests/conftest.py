@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,70 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "klinikka.db"
 
 
+# The PostgreSQL server the tests may use: a libpq URL of a role that may create databases
+# (.ci/run starts a throwaway server and sets it). Without it the PostgreSQL half of the tests
+# is skipped, with the reason; KLINIKKA_REQUIRE_ALL=1 (CI) makes it an error instead.
+POSTGRES = os.environ.get("KLINIKKA_TEST_POSTGRES", "")
+REQUIRE_ALL = os.environ.get("KLINIKKA_REQUIRE_ALL") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated database on the test server that each test's database is copied from."""
+    if not POSTGRES:
+        if REQUIRE_ALL:
+            raise RuntimeError("KLINIKKA_REQUIRE_ALL=1 but KLINIKKA_TEST_POSTGRES is not set")
+        pytest.skip("no PostgreSQL server: set KLINIKKA_TEST_POSTGRES to run these on it too")
+    name = f"klinikka_template_{os.getpid()}"
+    _admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    engine = open_database(_database_url(name))
+    engine.dispose()
+    yield name
+    _admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _database_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+
+
+def _admin(*statements: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+_copies = 0
+
+
+@pytest.fixture(params=BACKENDS)
+def database_target(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """The test's own empty klinikka database: a SQLite file, and a PostgreSQL database."""
+    global _copies
+    if request.param == "sqlite":
+        yield str(db_path)
+        return
+    template = request.getfixturevalue("postgres_template")
+    _copies += 1
+    name = f"klinikka_test_{os.getpid()}_{_copies}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _database_url(name)
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    engine = open_database(db_path)
+def engine(database_target: str) -> Iterator[Engine]:
+    engine = open_database(database_target)
     yield engine
     engine.dispose()
 

@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from backends import SQLITE_ONLY
 from klinikka import db as db_module
 from klinikka.db import (
     HEAD_REVISION,
@@ -31,6 +32,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@SQLITE_ONLY
 def test_pragmas_are_set_on_every_connection(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

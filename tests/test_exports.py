@@ -15,10 +15,8 @@ import io
 import json
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ import html5lib
 import pytest
 from markdown_it import MarkdownIt
 from sqlalchemy import Engine
+from sqlalchemy import text as sql
 
 from klinikka.db import open_database
 from klinikka.exports.csv_export import BOM
@@ -141,7 +140,7 @@ SAYS = {
         "made": "23.11.2026",
         "share": "52,4\u00a0%",
         "winner": "Voittaja: Ennaltaehkäisevien sosiaali- ja terveyspalvelujen kehittäminen",
-        "runoff": "Voittaja uusintaäänestyksen (kierros 4) jälkeen: "
+        "runoff": "Uusintaäänestyksen (kierros 4) voittaja: "
         "Sosiaali- ja terveydenhuollon digipalveluiden kehittäminen",
         "decision": "Voittaja fasilitaattorin päätöksellä: "
         "Monialaisten palvelujen kehittäminen sosiaali- ja terveydenhuollossa",
@@ -415,9 +414,12 @@ def hostile(engine: Engine, db_path: Path) -> tuple[Engine, int]:
     voting.cast_ballot(engine, voting_round.id, "=Maija <Virtanen>", [theme.id])
     voting.close_round(engine, voting_round.id)
     # A database written by another tool may hold what klinikka's own input never lets in.
-    with closing(sqlite3.connect(db_path)) as raw, raw:
-        raw.execute("UPDATE idea SET text = ? WHERE id = (SELECT min(id) FROM idea)", (RAW,))
-        raw.execute("UPDATE theme SET description = ?", (RAW,))
+    with engine.begin() as raw:
+        raw.execute(
+            sql("UPDATE idea SET text = :raw WHERE id = (SELECT min(id) FROM idea)"),
+            {"raw": RAW},
+        )
+        raw.execute(sql("UPDATE theme SET description = :raw"), {"raw": RAW})
     return engine, clinic.id
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
+from backends import SQLITE_ONLY
 from klinikka.errors import ConflictError, KlinikkaError
 from klinikka.models import ClinicSummary, VotingMethod
 from klinikka.services import clinics, history, ideas, notes, participants, themes, voting
@@ -570,6 +571,7 @@ def test_another_persons_action_does_not_end_my_redo(engine: Engine, clinic: Cli
     assert sorted(texts(engine, clinic.id)) == ["Fasilitaattorin", "Minun"]
 
 
+@SQLITE_ONLY  # PostgreSQL never gives an id again
 def test_redo_refuses_when_the_undone_rows_id_was_taken(
     engine: Engine, clinic: ClinicSummary
 ) -> None:

@@ -103,7 +103,7 @@ def test_the_smallest_group_comes_from_the_users_settings(tmp_path: Path) -> Non
 
 
 @pytest.fixture
-def voted(engine: Engine, db_path: Path) -> tuple[Engine, Path, int]:
+def voted(engine: Engine, database_target: str) -> tuple[Engine, str, int]:
     """A closed round: five professionals, one company voter, two with no group; two of
     the voters also wrote ideas (as participants), the others only voted."""
     clinic = clinics.create_clinic(engine, "Verkkoklinikka", language="fi")
@@ -126,10 +126,10 @@ def voted(engine: Engine, db_path: Path) -> tuple[Engine, Path, int]:
     for voter, group_name, theme in ballots:
         voting.cast_ballot(engine, voting_round.id, voter, [theme.id], group=group_name)
     voting.close_round(engine, voting_round.id)
-    return engine, db_path, clinic.id
+    return engine, database_target, clinic.id
 
 
-def test_people_who_only_voted_are_counted_as_participants(voted: tuple[Engine, Path, int]) -> None:
+def test_people_who_only_voted_are_counted_as_participants(voted: tuple[Engine, str, int]) -> None:
     engine, _path, clinic_id = voted
     summary = render_export(engine, clinic_id, "md", language="fi").decode("utf-8")
     assert "Osallistujat 8" in summary  # two wrote ideas and voted, six only voted
@@ -138,7 +138,7 @@ def test_people_who_only_voted_are_counted_as_participants(voted: tuple[Engine, 
     assert "| Ei ryhmää | 2 |" in summary
 
 
-def test_an_anonymised_summary_folds_the_company_of_one(voted: tuple[Engine, Path, int]) -> None:
+def test_an_anonymised_summary_folds_the_company_of_one(voted: tuple[Engine, str, int]) -> None:
     engine, _path, clinic_id = voted
     named = render_export(engine, clinic_id, "md", language="fi").decode("utf-8")
     assert "#### Yritys" in named or "Yritys (1)" in named or "### Yritys" in named
@@ -155,7 +155,7 @@ def test_an_anonymised_summary_folds_the_company_of_one(voted: tuple[Engine, Pat
 
 
 def test_anonymised_results_csv_and_json_keep_no_small_group(
-    voted: tuple[Engine, Path, int],
+    voted: tuple[Engine, str, int],
 ) -> None:
     engine, _path, clinic_id = voted
     results = render_files(engine, clinic_id, "csv", language="en", anonymize=True)[1]
@@ -174,7 +174,7 @@ def test_anonymised_results_csv_and_json_keep_no_small_group(
 
 
 def test_the_command_line_takes_the_smallest_group_from_settings_or_the_option(
-    voted: tuple[Engine, Path, int], capfd: pytest.CaptureFixture[str]
+    voted: tuple[Engine, str, int], capfd: pytest.CaptureFixture[str]
 ) -> None:
     from klinikka.cli import main
     from klinikka.config import settings_file
@@ -184,7 +184,7 @@ def test_the_command_line_takes_the_smallest_group_from_settings_or_the_option(
     def results(*more: str) -> tuple[int, str]:
         """The exit code and the anonymised summary's voting results, in English."""
         capfd.readouterr()
-        args = ["--db", str(path), "--lang", "en", "export", str(clinic_id), "--anonymize"]
+        args = ["--db", path, "--lang", "en", "export", str(clinic_id), "--anonymize"]
         try:
             main([*args, *more])
             code = 0

@@ -697,3 +697,25 @@ async def test_the_light_theme_is_chosen_in_the_palette_and_remembered(path: Pat
         await pilot.pause(0.3)
         await pilot.press("enter")
         await until(pilot, lambda: app.theme != LIGHT)
+
+
+async def test_the_hide_results_box_is_empty_until_ticked(path: Path) -> None:
+    seed(path)
+    async with vote_phase(path) as (pilot, screen):
+        app = screen.klinikka
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, RoundForm))
+        box = app.screen.query_one("#hide")
+        assert "X" not in str(box.render())  # an X in grey read as "ticked" on a projector
+        box.value = True
+        await pilot.pause()
+        assert "X" in str(box.render())
+        await pilot.press("escape")
+
+
+async def test_a_closed_tie_is_not_shown_as_a_lead(path: Path) -> None:
+    seed(path, {"ballots": ["Maija: 1", "Pekka: 2"], "status": "closed"})
+    async with vote_phase(path) as (_pilot, screen):
+        bars = shown(screen, "#bars")
+        assert "▲" not in bars and "★" not in bars
+        assert [line.split()[-1] for line in bars.splitlines()[:2]] == ["1.", "1."]

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 from sqlalchemy import exc as sa_exc
 
+from backends import SQLITE_ONLY
 from klinikka import db
 from klinikka.db import open_database
 from klinikka.errors import AlreadyDone, ConflictError, KlinikkaError, ValidationError
@@ -237,6 +238,7 @@ def test_a_busy_database_keeps_the_head_waiting_and_the_writes_behind_in_line(
     assert (after.pending, after.waiting, after.reason) == (0, False, "")
 
 
+@SQLITE_ONLY  # the lock of a SQLite file
 def test_lines_typed_while_another_connection_holds_the_lock_are_saved_once_in_order(
     engine: Engine, clinic: ClinicSummary, db_path: Path
 ) -> None:

@@ -6,8 +6,10 @@ call: it checks the file without writing to it, then makes the engine and migrat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from klinikka.errors import DatabaseFileError, MissingDatabaseError
 from klinikka.i18n import N_
 
 # Every revision in migrations/versions, oldest first; a test checks it against Alembic.
-SCHEMA_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -158,7 +160,19 @@ def make_engine(target: str | Path) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin)
+    elif engine.dialect.name == "postgresql":
+        pids = _OWN_PIDS.setdefault(engine, set())
+        event.listen(engine, "connect", lambda dbapi, _record: pids.add(_backend_pid(dbapi)))
     return engine
+
+
+# The server processes of each PostgreSQL engine's connections: a change notice from one of
+# them is the app's own commit (PostgresChanges).
+_OWN_PIDS: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+
+
+def _backend_pid(dbapi_connection: Any) -> int:
+    return int(dbapi_connection.info.backend_pid)
 
 
 def check_file(path: Path) -> str | None:
@@ -318,3 +332,44 @@ def open_database(target: str | Path, *, create: bool = True) -> Engine:
             ) from error
         raise
     return engine
+
+
+# ---------------------------------------------------------------- changes by others
+# The channel migration 0004's trigger notifies on PostgreSQL, once a change commits.
+CHANGES_CHANNEL = "klinikka"
+
+
+class PostgresChanges:
+    """Tells whether another klinikka changed a PostgreSQL database since the last look.
+
+    One connection of its own listens on ``CHANGES_CHANNEL``; the notices wait in it until
+    looked at (``__call__``, cheap: nothing is asked of the server). A notice names the
+    writer's server process: those of this engine's own connections (collected as they
+    connect) are our own commits, which the app shows already. After a call that said yes,
+    ``clinics`` holds the clinics changed, or None when a change belonged to no clinic.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._own = _OWN_PIDS.setdefault(engine, set())
+        self.clinics: frozenset[int] | None = None
+        raw = engine.raw_connection()
+        raw.detach()  # its own, for as long as the app runs; not the pool's
+        self._connection: Any = raw.dbapi_connection
+        self._connection.autocommit = True
+        self._connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+
+    def __call__(self) -> bool:
+        try:
+            notices = list(self._connection.notifies(timeout=0))
+        except Exception:  # the server is gone for a moment: look again later
+            return False
+        foreign = [notice for notice in notices if notice.pid not in self._own]
+        if not foreign:
+            return False
+        payloads = {notice.payload for notice in foreign}
+        self.clinics = None if "" in payloads else frozenset(int(payload) for payload in payloads)
+        return True
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # already gone with the server
+            self._connection.close()

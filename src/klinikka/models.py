@@ -218,6 +218,7 @@ class Ballot(SQLModel, table=True):
             "voter_key",
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
         ),
     )
 

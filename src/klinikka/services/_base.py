@@ -348,9 +348,14 @@ def choose(kind: type[Choice], value: object, message: str, field: str) -> Choic
         ) from None
 
 
-def get_or_404(session: Session, model: type[Row], row_id: int, message: str) -> Row:
-    """A row by id (not one marked deleted), or NotFoundError with ``message`` and the id."""
-    row = session.get(model, row_id)
+def get_or_404(
+    session: Session, model: type[Row], row_id: int, message: str, *, lock: bool = False
+) -> Row:
+    """A row by id (not one marked deleted), or NotFoundError with ``message`` and the id.
+
+    ``lock`` holds the row until the transaction ends (SELECT … FOR UPDATE on PostgreSQL,
+    where writers run side by side; a SQLite writer holds the whole file already)."""
+    row = session.get(model, row_id, with_for_update=lock)
     if row is None or getattr(row, "deleted_at", None) is not None:
         raise NotFoundError(message, id=row_id)
     return row

@@ -384,7 +384,9 @@ def delete_round(engine: Engine, round_id: int) -> None:
 
 
 def _open_round(session: Session, round_id: int) -> VotingRound:
-    voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND)
+    # Locked: two ballots of one voter entered at once wait for each other, so the second
+    # sees the first (and is asked about replacing it) rather than meeting the unique index.
+    voting_round = get_or_404(session, VotingRound, round_id, _NO_ROUND, lock=True)
     if voting_round.status is RoundStatus.DRAFT:
         raise ConflictError(
             N_("Round {number} is not open yet: open it before entering ballots."),
@@ -599,11 +601,11 @@ _BALLOT_THEMES = text(
 )
 _TOTALS = text(
     "SELECT theme_id, SUM(value), COUNT(*) FROM ballot_entry"
-    " WHERE round_id = :round AND live = 1 GROUP BY theme_id"
+    " WHERE round_id = :round AND live = TRUE GROUP BY theme_id"
 )
 _RESPONDENTS = text(
     "SELECT COALESCE(b.respondents, (SELECT SUM(e.value) FROM ballot_entry AS e"
-    " WHERE e.ballot_id = b.id AND e.live = 1)) FROM ballot AS b"
+    " WHERE e.ballot_id = b.id AND e.live = TRUE)) FROM ballot AS b"
     " WHERE b.round_id = :round AND b.deleted_at IS NULL"
 )
 _RUNOFF = text(
@@ -613,7 +615,7 @@ _RUNOFF = text(
 _TOTALS_BY_GROUP = text(
     "SELECT b.group_id, e.theme_id, SUM(e.value), COUNT(*) FROM ballot_entry AS e"
     " JOIN ballot AS b ON b.id = e.ballot_id"
-    " WHERE e.round_id = :round AND e.live = 1 GROUP BY b.group_id, e.theme_id"
+    " WHERE e.round_id = :round AND e.live = TRUE GROUP BY b.group_id, e.theme_id"
 )
 _BALLOTS_BY_GROUP = text(
     "SELECT group_id, COUNT(*) FROM ballot WHERE round_id = :round AND deleted_at IS NULL"
@@ -621,7 +623,7 @@ _BALLOTS_BY_GROUP = text(
 )
 _RESPONDENTS_BY_GROUP = text(
     "SELECT b.group_id, SUM(COALESCE(b.respondents, (SELECT SUM(e.value) FROM ballot_entry AS e"
-    " WHERE e.ballot_id = b.id AND e.live = 1))) FROM ballot AS b"
+    " WHERE e.ballot_id = b.id AND e.live = TRUE))) FROM ballot AS b"
     " WHERE b.round_id = :round AND b.deleted_at IS NULL GROUP BY b.group_id"
 )
 _GROUPS = text(

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from klinikka.db import PostgresChanges
     from klinikka.recovery import Keeper, LeftBehind
     from klinikka.writes import Line, Write, WriteQueue
 
@@ -188,7 +189,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self.settings = settings
         self.title = settings.title
         self.engine: Engine | None = None
-        self.data_changed: DataChanged | None = None
+        self.data_changed: DataChanged | PostgresChanges | None = None
         self._gc_threshold: tuple[int, ...] | None = None
         self.countdown = Countdown()
         # Lines typed in a clinic and not saved when it was left: (clinic id, field) -> text.
@@ -421,7 +422,12 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             keep=self._keeper.save,
         )
         self.writes.start()
-        self.data_changed = DataChanged(path, self._own_commits, self.writes.busy)
+        if engine.dialect.name == "postgresql":
+            from klinikka.db import PostgresChanges
+
+            self.data_changed = PostgresChanges(engine)  # LISTEN/NOTIFY, not polling tables
+        else:
+            self.data_changed = DataChanged(path, self._own_commits, self.writes.busy)
         # What start-up made (Textual, SQLAlchemy, the models) lives as long as the app: out
         # of the collector's sight, and collections rarer, a full collection stops costing
         # tens of milliseconds in the middle of a keystroke (bench/bench_tui.py).

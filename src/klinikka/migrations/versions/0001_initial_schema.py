@@ -179,6 +179,7 @@ def upgrade() -> None:
             ["round_id", "voter_key"],
             unique=True,
             sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
         )
 
     op.create_table(
@@ -247,7 +248,8 @@ def upgrade() -> None:
         )
 
     # voting_round.ballot_count follows the live ballots, whoever changes them (undo too).
-    for statement in BALLOT_COUNT_TRIGGERS:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for statement in BALLOT_COUNT_TRIGGERS_POSTGRESQL if postgresql else BALLOT_COUNT_TRIGGERS:
         op.execute(statement)
 
 
@@ -265,6 +267,22 @@ BALLOT_COUNT_TRIGGERS = (
     END""",
 )
 
+# The same on PostgreSQL: one trigger function for the three events.
+BALLOT_COUNT_TRIGGERS_POSTGRESQL = (
+    """CREATE FUNCTION klinikka_ballot_count() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('DELETE', 'UPDATE') AND OLD.deleted_at IS NULL THEN
+            UPDATE voting_round SET ballot_count = ballot_count - 1 WHERE id = OLD.round_id;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.deleted_at IS NULL THEN
+            UPDATE voting_round SET ballot_count = ballot_count + 1 WHERE id = NEW.round_id;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER ballot_count AFTER INSERT OR DELETE OR UPDATE OF deleted_at, round_id
+    ON ballot FOR EACH ROW EXECUTE FUNCTION klinikka_ballot_count()""",
+)
+
 
 def downgrade() -> None:
 
@@ -280,7 +298,11 @@ def downgrade() -> None:
 
     op.drop_table("idea")
     with op.batch_alter_table("ballot", schema=None) as batch_op:
-        batch_op.drop_index("uq_ballot_round_voter", sqlite_where=sa.text("deleted_at IS NULL"))
+        batch_op.drop_index(
+            "uq_ballot_round_voter",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_ballot_round_id"))
 
     op.drop_table("ballot")

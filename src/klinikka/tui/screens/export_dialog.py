@@ -21,6 +21,7 @@ from klinikka.tui.saving import shown_message
 from klinikka.tui.screens.clinic_form import LANGUAGE_NAMES
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.line_input import LineInput
+from klinikka.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -78,7 +79,7 @@ class ExportDialog(Guarded, ModalScreen[list[Path] | None]):
                 yield LineInput(id="path", compact=True)
                 yield Label("")
                 yield Static(id="folder", classes="hint")
-            yield Checkbox(_("Anonymised: no names or organisations"), id="anonymize")
+            yield TickBox(_("Anonymised: no names or organisations"), id="anonymize")
             yield Static(id="form-error")
         yield Footer()
 

@@ -26,6 +26,7 @@ from klinikka.tui.messages import WriteDone
 from klinikka.tui.saving import klinikka_app, shown_message
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.line_input import LineInput
+from klinikka.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -88,7 +89,7 @@ class ImportDialog(Guarded, ModalScreen[int | None]):
                 yield LineInput(id="author-column", compact=True)
                 yield Label(_("Group column"))
                 yield LineInput(id="group-column", compact=True)
-            yield Checkbox(_("Zoom: private messages too"), id="private")
+            yield TickBox(_("Zoom: private messages too"), id="private")
             yield Static(
                 user_text(_("Enter shows what would be imported; ctrl+s imports it.")),
                 id="hint",

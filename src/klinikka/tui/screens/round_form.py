@@ -20,6 +20,7 @@ from klinikka.tui.saving import QueuedSave, say_under_fields
 from klinikka.tui.screens.clinic_form import line
 from klinikka.tui.text import user_text
 from klinikka.tui.widgets.line_input import LineInput
+from klinikka.tui.widgets.tick_box import TickBox
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -123,7 +124,7 @@ class RoundForm(Guarded, QueuedSave, ModalScreen[RoundView | None]):
                     classes="cap",
                     compact=True,
                 )
-            yield Checkbox(
+            yield TickBox(
                 _("Hide the results until the round is closed"),
                 value=editing.hide_results if editing else False,
                 id="hide",

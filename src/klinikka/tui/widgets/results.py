@@ -17,13 +17,13 @@ LEADER_MARK = "▲"
 
 
 def mark(result: RoundResult, score: ThemeScore) -> str:
-    """The winner's star, a leader's triangle (while no winner is known), else a space."""
+    """The winner's star, a leader's triangle (while the round is open), else a space."""
     if result.hidden:
         return " "
     if score.theme_id == result.winner:
         return WINNER_MARK
-    if result.winner is None and score.theme_id in result.leaders:
-        return LEADER_MARK
+    if result.winner is None and not result.closed and score.theme_id in result.leaders:
+        return LEADER_MARK  # a closed tie is no lead: the shared rank says it
     return " "
 
 
