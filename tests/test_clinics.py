@@ -613,6 +613,12 @@ def test_a_group_the_user_added_can_be_named_in_the_capture_line(engine: Engine)
         ("hyvinvointialue", "public_admin"),
         ("yliopisto", "research"),
         ("utbild", "research"),  # the start of a word
+        ("kommunen", "public_admin"),  # Swedish definite forms
+        ("föreningen", "ngo"),
+        ("rf", "ngo"),
+        ("kunnat", "public_admin"),  # Finnish plurals
+        ("asiakkaat", "resident"),
+        ("närstående", "resident"),
     ],
 )
 def test_a_group_is_named_the_way_people_say_it(engine: Engine, typed: str, code: str) -> None:
@@ -622,6 +628,17 @@ def test_a_group_is_named_the_way_people_say_it(engine: Engine, typed: str, code
 
     [group] = [g for g in participants.list_groups(engine, clinic.id) if g.id == idea.group_id]
     assert group.code == code
+
+
+def test_an_unknown_group_is_refused_with_the_groups_there_are(engine: Engine) -> None:
+    clinic = clinics.create_clinic(engine, "Klinikka", language="fi")
+
+    with pytest.raises(ValidationError) as refused:
+        ideas.capture_line(engine, clinic.id, "Maija / seurakunta: Kerhotilat")
+
+    message = refused.value.translated("fi")
+    assert "”seurakunta”" in message
+    assert "Asukas tai asiakas" in message and "Julkishallinto" in message
 
 
 def test_a_word_two_groups_share_names_neither(engine: Engine) -> None:
@@ -744,3 +761,14 @@ def test_edit_delete_and_undo_notes(engine: Engine, clinic: ClinicSummary) -> No
     assert [n.text for n in notes.list_notes(engine, clinic.id)] == ["Päätös B", "Muuta"]
     assert history.undo(engine, clinic.id) == "Edited a note."
     assert [n.text for n in notes.list_notes(engine, clinic.id)] == ["Päätös A", "Muuta"]
+
+
+def test_the_documented_short_forms_are_the_ones_matched() -> None:
+    from pathlib import Path
+
+    from klinikka.services.participants import SHORT_FORMS
+
+    documented = (Path(__file__).parent.parent / "docs" / "capture.md").read_text("utf-8")
+    for forms in SHORT_FORMS.values():
+        if forms:
+            assert f"| {', '.join(forms)} |" in documented

@@ -208,7 +208,7 @@ def test_a_file_of_an_older_version_is_upgraded_with_its_data(
             row[1] for row in connection.exec_driver_sql("PRAGMA index_list(idea)").fetchall()
         }
         logged = connection.exec_driver_sql("SELECT action, request_uid FROM activity").all()
-    assert found == HEAD_REVISION == "0003"
+    assert found == HEAD_REVISION == SCHEMA_REVISIONS[-1]
     assert "ix_idea_clinic_order" in indexes and "ix_idea_clinic_id" not in indexes
     assert [tuple(row) for row in logged] == [("idea.capture", None)]
     assert [i.text for i in ideas.search_ideas(engine, 1)] == ["Säilyy päivityksessä"]

@@ -647,3 +647,37 @@ async def test_the_capture_line_edits_like_every_terminal_input(
         # On the empty line the same keys act on the list.
         press_at_once(app, "ctrl+u")
         await until(pilot, lambda: panel.only_unassigned)
+
+
+async def test_keys_typed_behind_a_dialogs_ctrl_s_still_act(
+    clinic_db: tuple[Path, int], tmp_path: Path
+) -> None:
+    # ctrl+s closed the export dialog before the screen drew again; the keys typed behind it
+    # were held for a redraw of that screen that never came, and the app took no key again.
+    from klinikka.tui.screens.export_dialog import ExportDialog
+
+    path, clinic_id = clinic_db
+    app = make_app(Settings(database=str(path), language="en"))
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_workspace(app, pilot)
+        for n in range(3):
+            await pilot.press("f5")
+            await until(pilot, lambda: screen.phase == "summary")
+            await pilot.press("ctrl+x")
+            await until(pilot, lambda: isinstance(app.screen, ExportDialog))
+            app.screen.query_one("#path", Input).value = str(tmp_path / f"kooste-{n}.md")
+            press_at_once(app, "ctrl+s")
+            await until(pilot, lambda n=n: (tmp_path / f"kooste-{n}.md").exists())
+            await until(pilot, lambda: app.screen is screen)
+            press_at_once(app, "f2")
+            type_ahead(app, f"idea {n}\n")
+            await saved(app, pilot)
+            await until(pilot, lambda: screen.phase == "ideas")
+        await saved(app, pilot)
+    engine = open_database(path)
+    assert [idea.text for idea in ideas.search_ideas(engine, clinic_id)] == [
+        "idea 0",
+        "idea 1",
+        "idea 2",
+    ]
+    engine.dispose()

@@ -37,7 +37,9 @@ from klinikka.services.participants import (
     find_group,
     find_participant,
     group_in_clinic,
+    group_names,
     match_group,
+    unknown_group,
 )
 from klinikka.text import name_key, strip_controls
 
@@ -119,9 +121,7 @@ def _attribute(
     if group_name:
         group = find_group(session, clinic_id, group_name)
         if group is None:
-            raise ValidationError(
-                N_("There is no stakeholder group called “{name}”."), name=group_name
-            )
+            raise unknown_group(group_name, group_names(session, clinic_id))
         group_id = group.id
     else:
         group_id = group_in_clinic(session, clinic_id, group_id)
@@ -235,9 +235,7 @@ def _capture(
         if group:
             group_id = match_group(groups, group)
             if group_id is None:
-                raise ValidationError(
-                    N_("There is no stakeholder group called “{name}”."), name=group
-                )
+                raise unknown_group(group, [name for _id, _code, name in groups])
         elif group_id is not None and group_id not in {row[0] for row in groups}:
             raise NotFoundError(N_("There is no stakeholder group with id {id}."), id=group_id)
         now = utcnow()

@@ -60,19 +60,55 @@ def _groups(session: Session, clinic_id: int) -> list[StakeholderGroup]:
 # Words people use for a default group besides the words of its names (docs/capture.md): a
 # note-taker types what the participant said, "/ asiakas", "/ förening", "/ kunta".
 SHORT_FORMS: dict[str, tuple[str, ...]] = {
-    "resident": ("asukas", "asiakas", "kuntalainen", "invånare", "klient", "kund", "citizen"),
-    "professional": ("työntekijä", "anställd", "staff"),
-    "company": ("yrittäjä", "oy", "företagare", "ab", "business"),
-    "ngo": ("yhdistys", "ry", "förening", "association"),
-    "research": ("yliopisto", "amk", "oppilaitos", "universitet", "högskola", "university"),
+    "resident": (
+        "asukas",
+        "asukkaat",
+        "asiakas",
+        "asiakkaat",
+        "kuntalainen",
+        "potilas",
+        "omainen",
+        "invånare",
+        "klient",
+        "klienten",
+        "kund",
+        "patient",
+        "närstående",
+        "anhörig",
+        "citizen",
+    ),
+    "professional": (
+        "ammattilaiset",
+        "työntekijä",
+        "työntekijät",
+        "anställd",
+        "personal",
+        "personalen",
+        "staff",
+    ),
+    "company": ("yritykset", "yrittäjä", "oy", "företaget", "företagare", "ab", "business"),
+    "ngo": ("järjestöt", "yhdistys", "yhdistykset", "ry", "förening", "föreningen", "rf"),
+    "research": (
+        "yliopisto",
+        "amk",
+        "oppilaitos",
+        "universitet",
+        "högskola",
+        "yrkeshögskola",
+        "university",
+    ),
     "public_admin": (
         "kunta",
+        "kunnat",
         "kaupunki",
         "hyvinvointialue",
         "virasto",
         "kommun",
+        "kommunen",
         "stad",
+        "staden",
         "välfärdsområde",
+        "välfärdsområdet",
         "myndighet",
         "municipality",
         "government",
@@ -135,6 +171,19 @@ def match_group(groups: Sequence[tuple[int, str | None, str]], text: str) -> int
     if len(key) >= _WORD_START:
         starts |= {gid for gid, group_words in words if any(w.startswith(key) for w in group_words)}
     return starts.pop() if len(starts) == 1 else None
+
+
+def unknown_group(name: str, names: Sequence[str]) -> ValidationError:
+    """The refusal of a group that names none of the clinic's: it lists those there are."""
+    return ValidationError(
+        N_("There is no stakeholder group called “{name}”. The groups: {groups}."),
+        name=name,
+        groups=", ".join(names),
+    )
+
+
+def group_names(session: Session, clinic_id: int) -> list[str]:
+    return [group.name for group in _groups(session, clinic_id)]
 
 
 def find_group(session: Session, clinic_id: int, text: str) -> StakeholderGroup | None:

@@ -36,6 +36,8 @@ from klinikka.services.participants import (
     find_group,
     find_participant,
     group_in_clinic,
+    group_names,
+    unknown_group,
 )
 from klinikka.tally import (
     DEFAULT_DOTS,
@@ -484,9 +486,7 @@ def cast_ballot(
         if group:
             found_group = find_group(session, clinic_id, group)
             if found_group is None:
-                raise ValidationError(
-                    N_("There is no stakeholder group called “{name}”."), name=group
-                )
+                raise unknown_group(group, group_names(session, clinic_id))
             group_id = found_group.id
         else:
             group_id = group_in_clinic(session, clinic_id, group_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.5
 # A key acting at once waits for the focused input to handle the keys before it this long at most.
 HOLD_SECONDS = 2.0
+# The keys held behind one that acted go on at the latest this long after it acted.
+RELEASE_SECONDS = 0.25
 # Keys that move the focus: typed ahead in a form, the keys after them go to the next field.
 FOCUS_KEYS = {"tab": "focus_next", "shift+tab": "focus_previous"}
 
@@ -282,14 +284,30 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
                 await super().on_event(event)
         finally:
             # After what the action queued (a focus moved, a screen pushed) and the screen on
-            # top has been drawn (a screen just pushed sets its focus when it mounts).
-            self.call_later(lambda: self.screen.call_after_refresh(self._release_held))
+            # top has been drawn (a screen just pushed sets its focus when it mounts). A screen
+            # that closes meanwhile never draws again: the timer releases the keys then, or
+            # every key after would wait for ever (the app would seem frozen).
+            release = self._releaser()
+            self.call_later(lambda: self.screen.call_after_refresh(release))
+            self.set_timer(RELEASE_SECONDS, release)
 
     async def _bound_now(self, event: events.Key) -> bool:
         """Run ``event``'s binding at once, as it would run once the key has bubbled up."""
         return await self._check_bindings(event.key, priority=True) or await self._check_bindings(
             event.key
         )
+
+    def _releaser(self) -> Callable[[], Awaitable[None]]:
+        """Releases the held keys once, however many times it is called."""
+        done = False
+
+        async def release() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                await self._release_held()
+
+        return release
 
     async def _release_held(self) -> None:
         held, self._held = self._held or [], None

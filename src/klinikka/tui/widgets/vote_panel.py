@@ -56,7 +56,7 @@ def limits_text(voting_round: RoundView) -> str:
         parts.append(per_voter.format(n=points))
     if voting_round.cap_per_theme:
         parts.append(_("at most {n} on one theme").format(n=voting_round.cap_per_theme))
-    if voting_round.hide_results:
+    if voting_round.hide_results and voting_round.status is not RoundStatus.CLOSED:
         parts.append(_("results hidden until closed"))
     return ", ".join(parts)
 
