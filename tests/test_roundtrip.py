@@ -79,8 +79,8 @@ def canonical_clinic(clinic: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def round_trip(text: str, tmp_path: Path) -> dict[str, Any]:
-    engine = open_database(tmp_path / "fresh.db")
+def round_trip(text: str, tmp_path: Path, target: str | None = None) -> dict[str, Any]:
+    engine = open_database(target or tmp_path / "fresh.db")
     document = parse_document(text.encode("utf-8"))
     report = import_document(engine, document, file_name="sample.json")
     ids = [new_id for new_id, _ in report.clinics_added]
@@ -95,9 +95,11 @@ def test_there_are_sample_clinics() -> None:
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
-def test_a_sample_clinic_survives_the_round_trip(sample: Path, tmp_path: Path) -> None:
+def test_a_sample_clinic_survives_the_round_trip(
+    sample: Path, tmp_path: Path, database_target: str
+) -> None:
     original = json.loads(sample.read_text(encoding="utf-8"))
-    again = round_trip(sample.read_text(encoding="utf-8"), tmp_path)
+    again = round_trip(sample.read_text(encoding="utf-8"), tmp_path, database_target)
     assert canonical(again) == canonical(original)
     # Not vacuous: the samples have ideas, themes and ballots to lose.
     clinic = original["clinics"][0]
@@ -201,3 +203,43 @@ def test_the_results_are_the_same_after_the_round_trip(tmp_path: Path) -> None:
         r.decided_by
         for r in (voting.tally_round(other, rnd.id) for rnd in voting.list_rounds(other, new_id))
     ] == ["runoff", "votes", None, "decision"]
+
+
+def test_klinikka_copy_moves_a_clinic_to_another_database_and_back(
+    tmp_path: Path, database_target: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A laptop's file → the team's database (SQLite or PostgreSQL) → another file: the same
+    clinic apart from ids; copying it again copies nothing."""
+    from klinikka.cli import main
+
+    sample = SAMPLES[-1]
+    laptop = tmp_path / "laptop.db"
+    engine = open_database(laptop)
+    document = parse_document(sample.read_bytes())
+    [(first, _)] = import_document(engine, document, file_name=sample.name).clinics_added
+    engine.dispose()
+
+    def copy(source: str, clinic_id: int, target: str) -> tuple[int, str, str]:
+        capfd.readouterr()
+        try:
+            main(["--db", source, "--lang", "en", "copy", str(clinic_id), "--to", target])
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        out, err = capfd.readouterr()
+        return code, out, err
+
+    code, out, err = copy(str(laptop), first, database_target)
+    assert code == 0 and "Copied the clinic" in err
+    team_id = int(out.strip())
+    back = tmp_path / "back.db"
+    code, out, _err = copy(database_target, team_id, str(back))
+    assert code == 0
+    again = copy(str(laptop), first, database_target)
+    assert again[0] == 0 and "already" in again[2] and again[1] == ""
+
+    engine = open_database(back)
+    returned = json.loads(render_json(export_document(engine, [int(out.strip())])))
+    engine.dispose()
+    original = json.loads(sample.read_text(encoding="utf-8"))
+    assert canonical(returned)["clinics"] == canonical(original)["clinics"]

@@ -447,6 +447,40 @@ def build_cli() -> click.Group:
         for path in written:
             say(_("Wrote {path}.").format(path=path), err=True)
 
+    @cli.command(
+        "copy",
+        help=_(
+            "Copy a clinic whole into another database: from a laptop's file to the team's "
+            "PostgreSQL, or back."
+        ),
+    )
+    @click.argument("clinic_id", type=ID, metavar="ID")
+    @click.option(
+        "--to", "target", required=True, metavar=_("PATH|URL"), help=_("The database to copy into.")
+    )
+    @click.pass_context
+    def copy_command(ctx: click.Context, clinic_id: int, target: str) -> None:
+        from klinikka.db import open_database, shown_target
+        from klinikka.paths import database_target
+        from klinikka.services.transfer import export_document, import_document
+
+        source = _open(ctx, create=False)
+        document = export_document(source, [clinic_id])
+        destination = open_database(target)
+        where = shown_target(target)
+        origin = shown_target(database_target(ctx.obj.get("db")))
+        report = import_document(destination, document, file_name=origin)
+        title = document.clinics[0].title
+        if report.clinics_skipped:
+            [(there, _title)] = report.clinics_skipped
+            message = _("The clinic “{title}” is in {target} already (id {id}): nothing copied.")
+            say(message.format(title=title, target=where, id=there), err=True)
+            return
+        [(made, _title)] = report.clinics_added
+        message = _("Copied the clinic “{title}” into {target}, where its id is {id}.")
+        say(message.format(title=title, target=where, id=made), err=True)
+        say(made)
+
     @cli.command("tally", help=_("Show the results of a voting round (the latest by default)."))
     @click.argument("clinic_id", type=ID, metavar="ID")
     @click.option("--round", "number", type=ID, metavar="N", help=_("The round's number."))
