@@ -23,8 +23,16 @@ from klinikka.tui.bindings import translate_bindings
 from klinikka.tui.countdown import clock
 from klinikka.tui.guard import Guarded
 from klinikka.tui.messages import Reloads
+from klinikka.tui.saving import klinikka_app
 from klinikka.tui.text import user_text
-from klinikka.tui.widgets.results import WINNER_MARK, ballot_order, bar, mark, percent
+from klinikka.tui.widgets.results import (
+    WINNER_MARK,
+    ballot_order,
+    bar,
+    group_lines,
+    mark,
+    percent,
+)
 from klinikka.tui.widgets.timer import countdown_of
 
 if TYPE_CHECKING:
@@ -167,21 +175,15 @@ class PresentScreen(Guarded, Reloads, Screen[None]):
     def _show_groups(self, result: RoundResult, theme_order: list[int]) -> None:
         """Results by stakeholder group, when asked (g): a group of fewer ballots than the
         user's smallest group (settings.toml, 3 by default) is folded into "other groups"."""
-        from klinikka.config import SMALLEST_GROUP
         from klinikka.tally import fold_small_groups
 
         shown = self.query_one("#present-groups", Static)
         if not self.by_group or result.hidden:
             shown.add_class("-none")
             return
-        smallest = getattr(getattr(self.app, "user_settings", None), "smallest_group", None)
-        smallest = smallest or SMALLEST_GROUP
+        smallest = klinikka_app(self).user_settings.smallest_group
         groups = fold_small_groups(result.by_group, smallest, theme_order, _("Other groups"))
-        lines = [Text(_("By stakeholder group"), style="bold")]
-        for group in groups:
-            scored = ", ".join(f"{s.name} {s.score}" for s in group.scores if s.score)
-            name = group.group_name or _("No group")
-            lines.append(user_text(f"{name} ({group.ballot_count}): {scored}"))
+        lines = [Text(_("By stakeholder group"), style="bold"), *group_lines(groups)]
         if not groups:
             message = _("Too few ballots to show by group: a group needs {n} or more.")
             lines.append(user_text(message.format(n=smallest)))

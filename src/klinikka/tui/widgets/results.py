@@ -6,7 +6,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from klinikka.i18n import _, babel_locale, current_language
-from klinikka.tally import RoundResult, ThemeScore
+from klinikka.tally import GroupResult, RoundResult, ThemeScore
 from klinikka.tui.text import user_text
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -86,3 +86,14 @@ def result_bars(
     if not lines:
         lines.append(Text(_("No themes on the ballot.")))
     return Text("\n").join(lines)
+
+
+def group_lines(groups: list[GroupResult]) -> list[Text]:
+    """One line a stakeholder group, its ballots and the themes it scored:
+    "Yritys (2): Neuvolat 1, Digipalvelut 1" (the Vote phase and present mode alike)."""
+    lines = []
+    for group in groups:
+        scored = ", ".join(f"{s.name} {s.score}" for s in group.scores if s.score)
+        name = group.group_name or _("No group")
+        lines.append(user_text(f"{name} ({group.ballot_count}): {scored}"))
+    return lines

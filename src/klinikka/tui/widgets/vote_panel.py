@@ -22,7 +22,7 @@ from klinikka.tui.messages import WriteDone
 from klinikka.tui.text import plain, user_text
 from klinikka.tui.widgets.line_input import LineInput
 from klinikka.tui.widgets.panel import PhasePanel
-from klinikka.tui.widgets.results import result_bars
+from klinikka.tui.widgets.results import group_lines, result_bars
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -193,10 +193,7 @@ class VotePanel(PhasePanel):
 
     def _group_lines(self, result: RoundResult) -> list[Text]:
         lines = [Text(""), user_text(_("By stakeholder group"), style="bold")]
-        for group in result.by_group:
-            scored = ", ".join(f"{s.name} {s.score}" for s in group.scores if s.score)
-            name = group.group_name or _("No group")
-            lines.append(user_text(f"{name} ({group.ballot_count}): {scored}"))
+        lines += group_lines(result.by_group)
         if not result.by_group:
             lines.append(user_text(_("No ballots yet.")))
         return lines
