@@ -116,6 +116,24 @@ def _admin(*statements: str) -> None:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A PostgreSQL server of the tests' own, which a test may stop and start again (the
+    shared one of KLINIKKA_TEST_POSTGRES must stay up); see tests/pg_server.py."""
+    from pg_server import ThrowawayServer, server_bin
+
+    if server_bin() is None:
+        if REQUIRE_ALL:
+            raise RuntimeError("KLINIKKA_REQUIRE_ALL=1 but this machine has no PostgreSQL server")
+        pytest.skip("no PostgreSQL server programs (initdb, pg_ctl) on this machine")
+    made = ThrowawayServer()
+    try:
+        made.start()
+        yield made
+    finally:
+        made.close()
+
+
 _copies = 0
 
 

@@ -152,12 +152,12 @@ async def test_a_mistyped_ballot_is_deleted_and_the_summary_follows(tmp_path: Pa
 
 
 def test_our_own_commit_does_not_hide_anothers_made_in_the_same_moment(tmp_path: Path) -> None:
-    from klinikka.tui.app import DataChanged
+    from klinikka.db import SqliteChanges
 
     path = tmp_path / "k.db"
     clinic_id = a_clinic(path)
     committed = [0]  # what the app's write queue counts
-    watch = DataChanged(str(path), lambda: committed[0])
+    watch = SqliteChanges(str(path), lambda: committed[0])
     ours, theirs = open_database(path), open_database(path)
     try:
         ideas.capture_idea(ours, clinic_id, "Oma idea")
@@ -174,14 +174,14 @@ def test_our_own_commit_does_not_hide_anothers_made_in_the_same_moment(tmp_path:
 
 
 def test_a_change_tells_which_clinics_it_touched(tmp_path: Path) -> None:
-    from klinikka.tui.app import DataChanged
+    from klinikka.db import SqliteChanges
 
     path = tmp_path / "k.db"
     first = a_clinic(path)
     other = open_database(path)
     try:
         second = clinics.create_clinic(other, "Toinen klinikka").id
-        watch = DataChanged(str(path), lambda: 0)
+        watch = SqliteChanges(str(path), lambda: 0)
         ideas.capture_idea(other, second, "Toisen klinikan idea")
         assert watch() is True
         assert watch.clinics == frozenset({second})  # the first clinic's screen need not read
@@ -198,11 +198,11 @@ def test_a_change_tells_which_clinics_it_touched(tmp_path: Path) -> None:
 
 
 def test_a_deleted_clinic_whose_log_ids_are_reused_is_still_seen(tmp_path: Path) -> None:
-    from klinikka.tui.app import DataChanged
+    from klinikka.db import SqliteChanges
 
     path = tmp_path / "k.db"
     first = a_clinic(path)
-    watch = DataChanged(str(path), lambda: 0)
+    watch = SqliteChanges(str(path), lambda: 0)
     other = open_database(path)
     try:
         # The clinic's log goes with it, and the next rows take its ids again.

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -30,7 +29,7 @@ from klinikka.tui.widgets.idea_list import IdeaList
 from klinikka.tui.widgets.line_input import LineInput
 from klinikka.tui.widgets.timer import TimerDisplay
 from klinikka.tui.widgets.write_status import WriteStatus
-from tui_helpers import idea_texts, open_workspace, until
+from tui_helpers import idea_texts, open_workspace, type_ahead, until
 
 pytestmark = pytest.mark.typing_ahead
 
@@ -56,15 +55,6 @@ def write_lock(path: Path) -> Iterator[sqlite3.Connection]:
     finally:
         connection.execute("ROLLBACK")
         connection.close()
-
-
-def type_ahead(app: KlinikkaApp, text: str) -> None:
-    """Post every key of ``text`` ("\\n" is Enter) at once, as a paste-fast typist would."""
-    for character in text:
-        if character == "\n":
-            app.post_message(events.Key("enter", "\r"))
-        else:
-            app.post_message(events.Key(_character_to_key(character), character))
 
 
 async def saved(app: KlinikkaApp, pilot: Any, timeout: float = 30) -> None:

@@ -14,6 +14,19 @@ from klinikka.tui.screens.clinics import ClinicsScreen
 from klinikka.tui.screens.workspace import WorkspaceScreen
 
 
+def type_ahead(app: KlinikkaApp, text: str) -> None:
+    """Post every key of ``text`` ("\\n" is Enter) at once, as a paste-fast typist would
+    (for tests marked ``typing_ahead``: Pilot's ``press`` waits for the writes)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for character in text:
+        if character == "\n":
+            app.post_message(events.Key("enter", "\r"))
+        else:
+            app.post_message(events.Key(_character_to_key(character), character))
+
+
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 100) -> None:
     """Let the app run until ``condition()`` holds (it is busy on a loaded machine)."""
     for _ in range(tries):

@@ -10,9 +10,9 @@ import contextlib
 import os
 import sqlite3
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Dialect, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -63,10 +63,18 @@ def is_database_file(candidate: Path, database: Path | None) -> bool:
     return False
 
 
+# PostgreSQL URLs without a driver: SQLAlchemy 2.0 takes psycopg2 for them (2.1 takes psycopg),
+# and "postgres://" (libpq's own spelling) it does not read at all. klinikka uses psycopg 3.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 def database_url(target: str | Path) -> str:
     """A SQLAlchemy URL for a path or URL."""
     text = str(target)
     if is_url(text):
+        for scheme in _POSTGRES_SCHEMES:
+            if text.startswith(scheme):
+                return "postgresql+psycopg://" + text[len(scheme) :]
         return text
     return f"sqlite:///{Path(text).expanduser()}"
 
@@ -153,10 +161,35 @@ def driver_sql(sql: str) -> DriverSQL:
     return found
 
 
+# libpq's connection settings klinikka gives unless the URL gives its own: a server out of
+# reach is said within seconds instead of libpq's "wait for ever" (connect_timeout), and a
+# network gone quietly ends the connection within seconds (keepalives when idle; data left
+# unacknowledged, tcp_user_timeout in ms) so the write queue connects again rather than
+# waiting on a dead connection. Over a Unix socket the TCP ones do nothing.
+POSTGRES_CONNECT = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+    "application_name": "klinikka",
+}
+
+
+def postgres_connect_args(url: str | Any) -> dict[str, Any]:
+    """POSTGRES_CONNECT without what the URL sets itself (the URL's own settings win)."""
+    given = make_url(url).query
+    return {key: value for key, value in POSTGRES_CONNECT.items() if key not in given}
+
+
 def make_engine(target: str | Path) -> Engine:
     """An engine for a file path or SQLAlchemy URL; SQLite gets WAL, foreign keys and more."""
     url = database_url(target)
-    engine = create_engine(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        engine = create_engine(url, connect_args=postgres_connect_args(url))
+    else:
+        engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin)
@@ -262,10 +295,52 @@ def alembic_config(engine: Engine) -> Any:
     return config
 
 
+def check_server_schema(engine: Engine, shown: str) -> str | None:
+    """Like ``check_file`` for a database on a server: its schema revision, or None for an
+    empty database. Raises DatabaseFileError, changing nothing, for another program's tables
+    or a newer klinikka's schema."""
+    with engine.connect() as connection:
+        tables = set(engine.dialect.get_table_names(connection))
+        if not tables:
+            return None
+        if "alembic_version" not in tables or "clinic" not in tables:
+            raise DatabaseFileError(N_("{path} is not a klinikka database."), path=shown)
+        revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    if revision is None:
+        raise DatabaseFileError(N_("{path} is not a klinikka database."), path=shown)
+    if str(revision) not in SCHEMA_REVISIONS:
+        raise DatabaseFileError(
+            N_("{path} was written by a newer klinikka; update klinikka to open it."), path=shown
+        )
+    return str(revision)
+
+
 def init_db(engine: Engine) -> None:
     """Bring the schema to the newest revision (creating it on an empty database)."""
-    if current_revision(engine) == HEAD_REVISION:
+    if engine.dialect.name == "sqlite":  # the file was checked before its engine was made
+        if current_revision(engine) == HEAD_REVISION:
+            return
+        _upgrade(engine)
         return
+    shown = engine.url.render_as_string(hide_password=True)
+    if check_server_schema(engine, shown) == HEAD_REVISION:
+        return
+    # Two laptops starting on a new database at once: one migrates, the other waits for it
+    # (a lock of the server's, held by this connection) and then finds the schema made.
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        try:
+            if check_server_schema(engine, shown) != HEAD_REVISION:
+                _upgrade(engine)
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+
+
+# The server lock that migrations take (any number, the same in every klinikka).
+MIGRATION_LOCK = 0x6B6C696E  # "klin"
+
+
+def _upgrade(engine: Engine) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
@@ -335,8 +410,136 @@ def open_database(target: str | Path, *, create: bool = True) -> Engine:
 
 
 # ---------------------------------------------------------------- changes by others
+# Each backend tells the app in its own way that another klinikka has committed; the app asks
+# ``watch_changes`` for the one its engine needs and calls it twice a second.
+
+
+class Changes(Protocol):
+    """Whether another klinikka changed the database since the last call (cheap: the app
+    asks twice a second). After a call that said yes, ``clinics`` holds the clinics changed,
+    or None when that cannot be told (anything may have changed). ``lost`` is why the
+    database cannot be reached now, one line ('' while it can)."""
+
+    clinics: frozenset[int] | None
+    lost: str
+
+    def __call__(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def watch_changes(
+    engine: Engine, own_commits: Callable[[], int], busy: Callable[[], bool]
+) -> Changes:
+    """What tells the app about others' commits on ``engine``'s database: LISTEN/NOTIFY on
+    PostgreSQL, ``PRAGMA data_version`` on SQLite. ``own_commits`` counts the app's own
+    commits, ``busy`` says whether one of them is running (SQLite needs both to tell its own
+    commits from others')."""
+    if engine.dialect.name == "postgresql":
+        return PostgresChanges(engine)
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    return SqliteChanges(str(path) if path else None, own_commits, busy)
+
+
+class SqliteChanges:
+    """Tells whether another klinikka changed the database since the last look.
+
+    SQLite's ``PRAGMA data_version`` changes on a connection when any other connection
+    commits; a connection of its own, kept open, is the cheapest way to notice. Our own
+    commits change it too. They are counted (``own_commits``: the write queue's, which every
+    change goes through), and each writes one activity row: the version changed with no
+    commit of ours, or the log changed by other than one new row per commit of ours, means
+    someone else wrote. While a write of ours is running (``busy``) it may have committed uncounted,
+    so the look waits for the next time.
+
+    After a call that said yes, ``clinics`` holds the clinics the new log rows belong to
+    (screens of other clinics need not read again), or None when that cannot be told (rows
+    were deleted, or one belongs to no clinic).
+    """
+
+    def __init__(
+        self,
+        path: str | None,
+        own_commits: Callable[[], int],
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False) if path else None
+        self._own_commits = own_commits
+        self._busy = busy
+        self._seen = self._version()
+        self._log = self._log_shape()
+        self._last_row = self._row_at(self._log[0])
+        self._own_seen = own_commits()
+        self.clinics: frozenset[int] | None = None
+        self.lost = ""  # a file does not go away as a server does
+
+    def _version(self) -> int:
+        if self._connection is None:
+            return 0
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def _log_shape(self) -> tuple[int, int]:
+        """The activity log's newest id and its number of rows."""
+        if self._connection is None:
+            return 0, 0
+        row = self._connection.execute("SELECT MAX(id), COUNT(*) FROM activity").fetchone()
+        return int(row[0] or 0), int(row[1])
+
+    def __call__(self) -> bool:
+        try:
+            if self._busy():
+                return False
+            version = self._version()
+            if version == self._seen:
+                return False
+            own = self._own_commits() - self._own_seen
+            newest, rows = self._log_shape()
+            last_row = self._row_at(newest)
+        except sqlite3.Error:  # the file is busy or gone for a moment: look again later
+            return False
+        # Our commits alone add one row each, with the next ids; a deleted clinic takes its
+        # log with it, which no commit of ours explains unless it was ours (then the reload
+        # it causes costs little).
+        grown = (newest - self._log[0], rows - self._log[1])
+        foreign = own == 0 or grown != (own, own)
+        if foreign:
+            self.clinics = self._clinics_since(self._log[0]) if grown[0] == grown[1] else None
+        self._last_row = last_row
+        self._seen, self._log, self._own_seen = version, (newest, rows), self._own_seen + own
+        return foreign
+
+    def _row_at(self, row_id: int) -> object:
+        """What tells the log's row ``row_id`` from another that reuses its id."""
+        if self._connection is None:
+            return None
+        return self._connection.execute(
+            "SELECT at, action, actor FROM activity WHERE id = ?", (row_id,)
+        ).fetchone()
+
+    def _clinics_since(self, newest: int) -> frozenset[int] | None:
+        """The clinics of the log's rows after ``newest``, if nothing before it went."""
+        assert self._connection is not None
+        try:
+            if self._row_at(newest) != self._last_row:
+                return None  # rows were deleted, and their ids taken again
+            found = self._connection.execute(
+                "SELECT DISTINCT clinic_id FROM activity WHERE id > ?", (newest,)
+            ).fetchall()
+        except sqlite3.Error:
+            return None
+        if any(row[0] is None for row in found):
+            return None
+        return frozenset(int(row[0]) for row in found)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
 # The channel migration 0004's trigger notifies on PostgreSQL, once a change commits.
 CHANGES_CHANNEL = "klinikka"
+# While the server cannot be reached, how often the listener tries to connect again.
+RECONNECT_SECONDS = 1.0
 
 
 class PostgresChanges:
@@ -345,23 +548,60 @@ class PostgresChanges:
     One connection of its own listens on ``CHANGES_CHANNEL``; the notices wait in it until
     looked at (``__call__``, cheap: nothing is asked of the server). A notice names the
     writer's server process: those of this engine's own connections (collected as they
-    connect) are our own commits, which the app shows already. After a call that said yes,
-    ``clinics`` holds the clinics changed, or None when a change belonged to no clinic.
+    connect) are our own commits, which the app shows already.
+
+    When the connection is lost (the server restarted, the network gone), ``lost`` says why
+    and the listener connects again, at most once every ``RECONNECT_SECONDS``; notices sent
+    meanwhile never came, so the first call after it is back says yes for everything.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, reconnect_seconds: float = RECONNECT_SECONDS) -> None:
+        self._engine = engine
         self._own = _OWN_PIDS.setdefault(engine, set())
+        self._reconnect_seconds = reconnect_seconds
         self.clinics: frozenset[int] | None = None
-        raw = engine.raw_connection()
-        raw.detach()  # its own, for as long as the app runs; not the pool's
-        self._connection: Any = raw.dbapi_connection
-        self._connection.autocommit = True
-        self._connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+        self.lost = ""
+        self._connection: Any = None
+        self._next_try = 0.0
+        self._listen()
+
+    def _listen(self) -> None:
+        import psycopg
+
+        # Its own connection, for as long as the app runs (not the pool's); made with the
+        # engine's own URL and options, through SQLAlchemy's dialect.
+        url = self._engine.url
+        args, kwargs = self._engine.dialect.create_connect_args(url)
+        kwargs = {**postgres_connect_args(url), **kwargs}
+        connection = psycopg.connect(*args, **kwargs, autocommit=True)
+        connection.execute(f"LISTEN {CHANGES_CHANNEL}")
+        self._connection = connection
 
     def __call__(self) -> bool:
+        import time
+
+        if self._connection is None:
+            if time.monotonic() < self._next_try:
+                return False
+            try:
+                self._listen()
+            except Exception as error:
+                self._lose(error)
+                return False
+            # The pool's connections are likely those of the server that went away: new ones
+            # for the reads that follow. A restarted server gives out process ids again, so
+            # those of our old connections would hide another's changes.
+            self._engine.dispose()
+            self._own.clear()
+            self.lost = ""
+            self.clinics = None  # what was missed meanwhile is not known
+            return True
         try:
             notices = list(self._connection.notifies(timeout=0))
-        except Exception:  # the server is gone for a moment: look again later
+            if self._connection.closed or self._connection.broken:
+                raise ConnectionError("the connection to the server was lost")
+        except Exception as error:
+            self._lose(error)
             return False
         foreign = [notice for notice in notices if notice.pid not in self._own]
         if not foreign:
@@ -370,6 +610,17 @@ class PostgresChanges:
         self.clinics = None if "" in payloads else frozenset(int(payload) for payload in payloads)
         return True
 
+    def _lose(self, error: BaseException) -> None:
+        import time
+
+        from klinikka.crash import one_line
+
+        self.close()
+        self._connection = None
+        self.lost = one_line(error)
+        self._next_try = time.monotonic() + self._reconnect_seconds
+
     def close(self) -> None:
         with contextlib.suppress(Exception):  # already gone with the server
-            self._connection.close()
+            if self._connection is not None:
+                self._connection.close()

@@ -17,6 +17,7 @@ queue's thread, and must be thread-safe, as Textual's ``post_message`` is).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import uuid
@@ -111,6 +112,11 @@ def is_transient(error: BaseException) -> bool:
     state = getattr(original, "sqlstate", None)
     if isinstance(state, str) and state:
         return state[:2] in _SQLSTATE_TRANSIENT_CLASSES or state in _SQLSTATE_TRANSIENT
+    # The driver's own errors, raised on its connection (services/_fast.py) without a
+    # SQLSTATE: a connection lost, a server that cannot be reached.
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(original, psycopg.Error):
+        return isinstance(original, psycopg.OperationalError | psycopg.InterfaceError)
     return isinstance(
         error,
         exc.OperationalError

@@ -204,9 +204,18 @@ def fast_action(
                 },
             )
         except BaseException:
-            driver.rollback()
+            try:
+                driver.rollback()
+            except Exception:  # the connection is lost: not back into the pool
+                connection.invalidate()
             raise
-        driver.commit()
+        try:
+            driver.commit()
+        except Exception:
+            # The outcome is not known (a connection lost during COMMIT): the connection
+            # goes, and a retry under the same request finds the change if it was made.
+            connection.invalidate()
+            raise
     except BaseException:
         give_back_request(request)
         raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-    from klinikka.db import PostgresChanges
+    from klinikka.db import Changes
     from klinikka.recovery import Keeper, LeftBehind
     from klinikka.writes import Line, Write, WriteQueue
 
-# How often the app asks SQLite whether another klinikka has committed (PRAGMA data_version).
+# How often the app looks whether another klinikka has committed (db.watch_changes).
 POLL_SECONDS = 0.5
 # A key acting at once waits for the focused input to handle the keys before it this long at most.
 HOLD_SECONDS = 2.0
@@ -59,105 +59,13 @@ class Settings:
     imports: tuple[str, ...] = ()
 
 
+# A database out of reach is said again at most this often (every read tried meets it).
+UNREACHABLE_QUIET_SECONDS = 10.0
 # Notifications shown at once, at the most (the oldest goes).
 MAX_NOTIFICATIONS = 2
 
 # The field a typed line of each kind is typed in (tui/screens/workspace.PHASE_INPUTS).
 LINE_FIELDS = {"idea": "#capture", "theme": "#new-theme", "ballot": "#ballot", "note": "#note"}
-
-
-class DataChanged:
-    """Tells whether another klinikka changed the database since the last look.
-
-    SQLite's ``PRAGMA data_version`` changes on a connection when any other connection
-    commits; a connection of its own, kept open, is the cheapest way to notice. Our own
-    commits change it too. They are counted (``own_commits``: the write queue's, which every
-    change goes through), and each writes one activity row: the version changed with no
-    commit of ours, or the log changed by other than one new row per commit of ours, means
-    someone else wrote. While a write of ours is running (``busy``) it may have committed uncounted,
-    so the look waits for the next time.
-
-    After a call that said yes, ``clinics`` holds the clinics the new log rows belong to
-    (screens of other clinics need not read again), or None when that cannot be told (rows
-    were deleted, or one belongs to no clinic).
-    """
-
-    def __init__(
-        self,
-        path: str | None,
-        own_commits: Callable[[], int],
-        busy: Callable[[], bool] = lambda: False,
-    ) -> None:
-        self._connection = sqlite3.connect(path, check_same_thread=False) if path else None
-        self._own_commits = own_commits
-        self._busy = busy
-        self._seen = self._version()
-        self._log = self._log_shape()
-        self._last_row = self._row_at(self._log[0])
-        self._own_seen = own_commits()
-        self.clinics: frozenset[int] | None = None
-
-    def _version(self) -> int:
-        if self._connection is None:
-            return 0
-        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
-
-    def _log_shape(self) -> tuple[int, int]:
-        """The activity log's newest id and its number of rows."""
-        if self._connection is None:
-            return 0, 0
-        row = self._connection.execute("SELECT MAX(id), COUNT(*) FROM activity").fetchone()
-        return int(row[0] or 0), int(row[1])
-
-    def __call__(self) -> bool:
-        try:
-            if self._busy():
-                return False
-            version = self._version()
-            if version == self._seen:
-                return False
-            own = self._own_commits() - self._own_seen
-            newest, rows = self._log_shape()
-            last_row = self._row_at(newest)
-        except sqlite3.Error:  # the file is busy or gone for a moment: look again later
-            return False
-        # Our commits alone add one row each, with the next ids; a deleted clinic takes its
-        # log with it, which no commit of ours explains unless it was ours (then the reload
-        # it causes costs little).
-        grown = (newest - self._log[0], rows - self._log[1])
-        foreign = own == 0 or grown != (own, own)
-        if foreign:
-            self.clinics = self._clinics_since(self._log[0]) if grown[0] == grown[1] else None
-        self._last_row = last_row
-        self._seen, self._log, self._own_seen = version, (newest, rows), self._own_seen + own
-        return foreign
-
-    def _row_at(self, row_id: int) -> object:
-        """What tells the log's row ``row_id`` from another that reuses its id."""
-        if self._connection is None:
-            return None
-        return self._connection.execute(
-            "SELECT at, action, actor FROM activity WHERE id = ?", (row_id,)
-        ).fetchone()
-
-    def _clinics_since(self, newest: int) -> frozenset[int] | None:
-        """The clinics of the log's rows after ``newest``, if nothing before it went."""
-        assert self._connection is not None
-        try:
-            if self._row_at(newest) != self._last_row:
-                return None  # rows were deleted, and their ids taken again
-            found = self._connection.execute(
-                "SELECT DISTINCT clinic_id FROM activity WHERE id > ?", (newest,)
-            ).fetchall()
-        except sqlite3.Error:
-            return None
-        if any(row[0] is None for row in found):
-            return None
-        return frozenset(int(row[0]) for row in found)
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
 
 
 @runtime_checkable
@@ -191,7 +99,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         self.settings = settings
         self.title = settings.title
         self.engine: Engine | None = None
-        self.data_changed: DataChanged | PostgresChanges | None = None
+        self.data_changed: Changes | None = None
         self._gc_threshold: tuple[int, ...] | None = None
         self.countdown = Countdown()
         # Lines typed in a clinic and not saved when it was left: (clinic id, field) -> text.
@@ -202,6 +110,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         # Every change goes through this queue, in order, off the event loop.
         self.writes: WriteQueue | None = None
         self._reported: set[str] = set()
+        self._unreachable_said_at = -UNREACHABLE_QUIET_SECONDS
         # Lines of an earlier run being saved now (their screen is the app), and their files.
         self._recovering = 0
         self._recovered_files: tuple[Path, ...] = ()
@@ -397,7 +306,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
     @work(thread=True, exclusive=True)
     def open_database(self) -> None:
         # Opening imports the database layer and migrates: off the event loop, after a frame.
-        from klinikka.db import database_url, open_database, sqlite_path
+        from klinikka.db import open_database, watch_changes
         from klinikka.errors import KlinikkaError
 
         try:
@@ -412,9 +321,16 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             return
         from klinikka import recovery
 
-        path = sqlite_path(database_url(self.settings.database))
+        try:
+            watch = watch_changes(engine, self._own_commits, self._writing)
+        except Exception as error:  # the server went away just after it was opened
+            from klinikka.crash import one_line
+
+            engine.dispose()
+            self.call_from_thread(self.exit, return_code=1, message=one_line(error))
+            return
         left = recovery.left_behind(self.settings.database)
-        self.call_from_thread(self._opened, engine, str(path) if path else None, left)
+        self.call_from_thread(self._opened, engine, watch, left)
 
     def _import_samples(self, engine: Engine) -> None:
         from pathlib import Path
@@ -427,7 +343,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             document = parse_document(sample.read_bytes())
             import_document(engine, document, file_name=sample.name)
 
-    def _opened(self, engine: Engine, path: str | None, left: LeftBehind) -> None:
+    def _opened(self, engine: Engine, watch: Changes, left: LeftBehind) -> None:
         from klinikka.recovery import Keeper
         from klinikka.tui.screens.clinics import ClinicsScreen
         from klinikka.writes import WriteQueue
@@ -440,12 +356,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
             keep=self._keeper.save,
         )
         self.writes.start()
-        if engine.dialect.name == "postgresql":
-            from klinikka.db import PostgresChanges
-
-            self.data_changed = PostgresChanges(engine)  # LISTEN/NOTIFY, not polling tables
-        else:
-            self.data_changed = DataChanged(path, self._own_commits, self.writes.busy)
+        self.data_changed = watch
         # What start-up made (Textual, SQLAlchemy, the models) lives as long as the app: out
         # of the collector's sight, and collections rarer, a full collection stops costing
         # tens of milliseconds in the middle of a keystroke (bench/bench_tui.py).
@@ -458,6 +369,9 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
 
     def _own_commits(self) -> int:
         return self.writes.committed if self.writes else 0
+
+    def _writing(self) -> bool:
+        return self.writes.busy() if self.writes else False
 
     def notify(self, message: str, **options: object) -> None:  # type: ignore[override]
         """Notifications are few and never cover what matters: at most two at a time, at
@@ -573,9 +487,22 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
     def report_error(self, error: BaseException, *, context: str = "") -> None:
         """An unforeseen error: written to an error report, shown in one line; the app goes on."""
         from klinikka.crash import one_line, report
+        from klinikka.writes import is_transient
 
-        where = report(error, context=context)
         line = one_line(error)
+        if is_transient(error):
+            # The database busy or out of reach (a server restarting, the network gone):
+            # no fault of klinikka's, and nothing is lost; the typed lines wait in the queue.
+            message = _(
+                "The database did not answer: {error}. Nothing typed is lost; try again in a "
+                "moment."
+            ).format(error=line)
+            now = time.monotonic()
+            if now - self._unreachable_said_at > UNREACHABLE_QUIET_SECONDS:
+                self._unreachable_said_at = now
+                self.notify(plain(message), severity="warning", markup=False, timeout=10)
+            return
+        where = report(error, context=context)
         if where is not None:
             message = _("Something went wrong: {error}. Details are in {path}.").format(
                 error=line, path=where

@@ -57,9 +57,20 @@ class WriteStatus(Guarded, Static):
     def look(self) -> None:
         writes = getattr(self.app, "writes", None)
         waiting = ""
+        watch = getattr(self.app, "data_changed", None)
+        lost = bool(watch is not None and watch.lost)
         if writes is not None:
             state = writes.state()
-            if state.waiting and state.pending:
+            if lost:
+                # One line for a server restarting or a network gone; it goes when it is back.
+                waiting = _("No connection to the database: connecting again…")
+                if state.lines:
+                    waiting += " " + ngettext(
+                        "{n} line kept; it is saved once the connection is back.",
+                        "{n} lines kept; they are saved, in order, once the connection is back.",
+                        state.lines,
+                    ).format(n=state.lines)
+            elif state.waiting and state.pending:
                 if state.lines:
                     waiting = ngettext(
                         "Waiting for the database — {n} line kept",
