@@ -172,7 +172,11 @@ def build_cli() -> click.Group:
         ),
         context_settings={"help_option_names": ["--help", "-h"]},
     )
-    @click.option("--db", metavar=_("PATH"), help=_("The database file (or KLINIKKA_DB)."))
+    @click.option(
+        "--db",
+        metavar=_("PATH"),
+        help=_("The database: a file or a PostgreSQL URL (or KLINIKKA_DB)."),
+    )
     @click.option(
         "--lang",
         type=click.Choice(i18n.LANGUAGES),

@@ -396,17 +396,59 @@ def open_database(target: str | Path, *, create: bool = True) -> Engine:
         engine.dispose()
         if isinstance(error, DatabaseFileError):
             raise
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
 
-        if isinstance(error, OperationalError):
+        if isinstance(error, DBAPIError):
             reason = " ".join(str(error.orig).split())
-            raise DatabaseFileError(
-                N_("Cannot open {path}: {reason}"),
-                path=str(path) if path else shown_target(url),
-                reason=reason,
-            ) from error
+            if path is not None:
+                raise DatabaseFileError(
+                    N_("Cannot open {path}: {reason}"), path=str(path), reason=reason
+                ) from error
+            raise server_refusal(shown_target(url), reason) from error
         raise
     return engine
+
+
+# What a PostgreSQL server or libpq says when a connection is refused (in English, the
+# default of both), and the sentence klinikka says instead; anything else is said as it is.
+_REFUSALS = (
+    (
+        ("password authentication failed", "authentication failed for user"),
+        N_("{path}: the server did not accept the user name or password."),
+    ),
+    (
+        ("no password supplied",),
+        N_("{path}: the server asks for a password; give it in PGPASSWORD or ~/.pgpass."),
+    ),
+    (("does not exist",), N_("{path}: there is no such database or user on the server.")),
+    (
+        ("permission denied for database", "permission denied for schema"),
+        N_("{path}: this user may not use the database; see docs/team.md for the rights needed."),
+    ),
+    (
+        (
+            "connection refused",
+            "no such file or directory",
+            "failed to resolve host",
+            "timeout expired",
+            "could not translate host name",
+            "network is unreachable",
+            "no route to host",
+        ),
+        N_("No PostgreSQL server answers at {path}: {reason}"),
+    ),
+)
+
+
+def server_refusal(shown: str, reason: str) -> DatabaseFileError:
+    """The error for a database server that refused klinikka: one line, the user's to fix."""
+    lowered = reason.lower()
+    for signs, message in _REFUSALS:
+        if any(sign in lowered for sign in signs):
+            return DatabaseFileError(message, path=shown, reason=reason)
+    return DatabaseFileError(
+        N_("The database at {path} cannot be used: {reason}"), path=shown, reason=reason
+    )
 
 
 # ---------------------------------------------------------------- changes by others
