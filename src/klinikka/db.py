@@ -453,17 +453,19 @@ def server_refusal(shown: str, reason: str) -> DatabaseFileError:
 
 # ---------------------------------------------------------------- changes by others
 # Each backend tells the app in its own way that another klinikka has committed; the app asks
-# ``watch_changes`` for the one its engine needs and calls it twice a second.
+# ``watch_changes`` for the one its engine needs and calls it every ``interval`` seconds.
 
 
 class Changes(Protocol):
     """Whether another klinikka changed the database since the last call (cheap: the app
-    asks twice a second). After a call that said yes, ``clinics`` holds the clinics changed,
+    asks often). After a call that said yes, ``clinics`` holds the clinics changed,
     or None when that cannot be told (anything may have changed). ``lost`` is why the
-    database cannot be reached now, one line ('' while it can)."""
+    database cannot be reached now, one line ('' while it can). ``interval``: how often to
+    ask, in seconds."""
 
     clinics: frozenset[int] | None
     lost: str
+    interval: float
 
     def __call__(self) -> bool: ...
 
@@ -514,6 +516,7 @@ class SqliteChanges:
         self._own_seen = own_commits()
         self.clinics: frozenset[int] | None = None
         self.lost = ""  # a file does not go away as a server does
+        self.interval = 0.2  # each look: two quick queries, on the event loop
 
     def _version(self) -> int:
         if self._connection is None:
@@ -603,6 +606,9 @@ class PostgresChanges:
         self._reconnect_seconds = reconnect_seconds
         self.clinics: frozenset[int] | None = None
         self.lost = ""
+        # A look asks nothing of the server (the notices wait in the socket): often, so that
+        # a change by another shows within a tenth of a second (bench/bench_team.py).
+        self.interval = 0.1
         self._connection: Any = None
         self._next_try = 0.0
         self._listen()

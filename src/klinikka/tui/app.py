@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from klinikka.recovery import Keeper, LeftBehind
     from klinikka.writes import Line, Write, WriteQueue
 
-# How often the app looks whether another klinikka has committed (db.watch_changes).
-POLL_SECONDS = 0.5
 # A key acting at once waits for the focused input to handle the keys before it this long at most.
 HOLD_SECONDS = 2.0
 # The keys held behind one that acted go on at the latest this long after it acted.
@@ -364,7 +362,7 @@ class KlinikkaApp(GuardedCallbacks, App[None]):
         gc.freeze()
         gc.set_threshold(10_000, 10, 10)
         self.switch_screen(ClinicsScreen())
-        self.set_interval(POLL_SECONDS, self._poll)
+        self.set_interval(watch.interval, self._poll)
         self._offer_recovered(left)
 
     def _own_commits(self) -> int:
