@@ -6,21 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from klinikka.cli import main
+from cli_helpers import Run, run_cli
 from klinikka.db import open_database
 from klinikka.services import clinics, ideas, themes, voting
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -28,14 +20,7 @@ def klinikka(capfd: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[
     """Run klinikka in this process on the test's database, as the console script would."""
 
     def run(*args: str) -> Run:
-        capfd.readouterr()
-        try:
-            main(["--db", str(db_path), *args])
-            code = 0
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        captured = capfd.readouterr()
-        return Run(code, captured.out, captured.err)
+        return run_cli(capfd, ["--db", str(db_path), *args])
 
     return run
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from klinikka.cli import main
+from cli_helpers import Run, run_cli
 from klinikka.db import open_database
 from klinikka.services import clinics, ideas
 from pg_server import ThrowawayServer
@@ -28,24 +27,10 @@ PASSWORD = "Maijan salasana 3.11."
 WRONG = "vaara-salasana"
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
 def klinikka(capfd: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     def run(*args: str) -> Run:
-        capfd.readouterr()
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        captured = capfd.readouterr()
-        return Run(code, captured.out, captured.err)
+        return run_cli(capfd, args)
 
     return run
 
